@@ -1,0 +1,2 @@
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+require('reflect-metadata');
