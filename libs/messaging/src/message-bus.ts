@@ -1,0 +1,38 @@
+/** A message as it travels on a topic: opaque bytes plus string headers. */
+export interface BusMessage {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ReceivedMessage extends BusMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface SubscriptionOptions {
+  /** Consumers sharing a group id split the partitions; each group sees every message. */
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group with no committed offset starts. */
+  readonly fromBeginning?: boolean;
+  /**
+   * Called once per message, in order per partition. The offset is committed only after it
+   * resolves (at-least-once); if it throws, the message is delivered again.
+   */
+  readonly handle: (message: ReceivedMessage) => Promise<void>;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/** The bus port. Adapters: Kafka (kafkajs) and embedded (in-process, persisted). */
+export interface MessageBus {
+  ensureTopics(topics: readonly string[]): Promise<void>;
+  publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
+  subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './attributes';
+export * from './tracing';
+export * from './logger';
