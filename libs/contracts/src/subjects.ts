@@ -6,12 +6,13 @@ export const Subject = {
   model: (name: string) => `model:${name}`,
   modelVersion: (name: string, version: number) => `model-version:${name}:${version}`,
   monitor: (name: string, version: number) => `monitor:${name}:${version}`,
+  candidate: (id: string) => `candidate:${id}`,
   reviewCase: (id: string) => `review-case:${id}`,
   retraining: (id: string) => `retraining:${id}`,
 } as const;
 
 /** Subjects whose own stream explains where a model came from (walked by lineage queries). */
-export const UPSTREAM_SUBJECT_KINDS = ['run', 'dataset-version', 'source'] as const;
+export const UPSTREAM_SUBJECT_KINDS = ['candidate', 'run', 'dataset-version', 'source'] as const;
 
 export function subjectKind(subject: string): string {
   return subject.slice(0, subject.indexOf(':'));

@@ -10,7 +10,7 @@ export interface CommandExecution<C extends { type: string; metadata: CommandMet
   readonly streamId: string;
   readonly decider: Decider<C, E, S>;
   readonly command: C;
-  readonly links: (event: E) => readonly string[];
+  readonly links: (event: E, decided: readonly E[]) => readonly string[];
   /** Run inside the caller's transaction (a reactor's inbox transaction). */
   readonly tx?: Sql;
 }
@@ -49,7 +49,7 @@ export class CommandExecutor {
   private async attempt<C extends { type: string; metadata: CommandMetadata }, E extends DomainEvent, S>(
     { streamId, decider, command, links, tx }: CommandExecution<C, E, S>,
   ): Promise<EnvelopedEvent[]> {
-    const history = await this.store.readStream(streamId, tx);
+    const history = await this.store.readStream(streamId, { tx });
     const state = history.map((stored) => this.codec.decodeEvent(stored.data) as unknown as E).reduce(decider.evolve, decider.initialState());
     const decided = decider.decide(command, state);
     if (decided.length === 0) return [];
@@ -59,7 +59,7 @@ export class CommandExecutor {
       metadata: command.metadata,
       newId: this.newId,
       trace: activeTraceContext(),
-      links: links as (event: DomainEvent) => readonly string[],
+      links: links as (event: DomainEvent, decided: readonly DomainEvent[]) => readonly string[],
     });
     const rows = enveloped.map((event) => ({ eventId: event.envelope.eventId, type: event.type, data: this.codec.encodeEvent(event) }));
     await this.store.append(streamId, history.length, rows, tx);

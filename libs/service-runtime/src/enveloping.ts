@@ -8,7 +8,8 @@ export interface EnvelopeInput {
   readonly metadata: CommandMetadata;
   readonly newId: () => string;
   readonly trace: { readonly traceparent: string | null; readonly tracestate: string | null };
-  readonly links: (event: DomainEvent) => readonly string[];
+  /** What each event is about; `decided` is the whole batch, for facts decided together. */
+  readonly links: (event: DomainEvent, decided: readonly DomainEvent[]) => readonly string[];
 }
 
 /** Wraps decided events in the common envelope (ids, position, actor, causality, trace, links). */
@@ -26,7 +27,7 @@ export function envelope(events: readonly DomainEvent[], input: EnvelopeInput): 
       causationId: input.metadata.causationId ?? null,
       traceparent: input.trace.traceparent,
       tracestate: input.trace.tracestate,
-      links: [...new Set([input.streamId, ...input.links(event)])],
+      links: [...new Set([input.streamId, ...input.links(event, events)])],
     },
   })) as EnvelopedEvent[];
 }

@@ -1,0 +1,58 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { Database } from '@mgov/event-store';
+import type { MessageBus } from '@mgov/messaging';
+import { ServiceKernel } from '@mgov/service-runtime';
+import { logger } from '@mgov/telemetry';
+import { createHttpApp } from './http-app';
+import type { PlatformSettings, ServiceDefinition } from './service-definition';
+
+const log = logger('host');
+
+export interface HostOptions {
+  readonly title: string;
+  readonly definitions: readonly ServiceDefinition[];
+  readonly db: Database;
+  readonly bus: MessageBus;
+  readonly settings: PlatformSettings;
+  readonly port: number;
+  readonly host?: string;
+}
+
+/** A running process: one or more services behind one HTTP port. */
+export interface RunningHost {
+  readonly app: INestApplication;
+  readonly kernels: readonly ServiceKernel[];
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts services in one process: HTTP listens first (health says 503 until every kernel has
+ * started), so a supervisor can watch the port from the very start.
+ */
+export async function hostServices(options: HostOptions): Promise<RunningHost> {
+  const kernels = options.definitions.map((d) => new ServiceKernel({ name: d.name, db: options.db, bus: options.bus }));
+  const created = options.definitions.map((d, i) => d.create(kernels[i].runtime, options.settings));
+  let ready = false;
+  const app = await createHttpApp({
+    title: options.title,
+    modules: created.map((c) => c.http as DynamicModule),
+    readiness: { ready: () => ready, services: () => options.definitions.map((d) => d.name) },
+  });
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
+  for (const [i, kernel] of kernels.entries()) await kernel.start(created[i].module);
+  ready = true;
+  log.info({ url, services: options.definitions.map((d) => d.name) }, 'ready');
+  return {
+    app,
+    kernels,
+    url,
+    async stop() {
+      await app.close();
+      for (const kernel of kernels) await kernel.stop();
+      await options.bus.close();
+      await options.db.close();
+    },
+  };
+}

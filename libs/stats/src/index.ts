@@ -1,0 +1,3 @@
+export * from './histogram';
+export * from './profile-columns';
+export * from './drift-metrics';

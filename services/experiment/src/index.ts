@@ -1,0 +1,1 @@
+export { experimentDefinition } from './experiment.definition';

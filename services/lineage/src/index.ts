@@ -1,0 +1,1 @@
+export { lineageDefinition } from './lineage.definition';

@@ -1,0 +1,3 @@
+export * from './drift-window';
+export * from './feature-drift';
+export * from './monitor';

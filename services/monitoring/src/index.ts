@@ -1,0 +1,1 @@
+export { monitoringDefinition } from './monitoring.definition';

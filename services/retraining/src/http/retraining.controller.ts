@@ -1,0 +1,14 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import type { RetrainingService } from '../application/retraining-service';
+
+export const RETRAINING_SERVICE = Symbol('RetrainingService');
+
+@Controller('retraining')
+export class RetrainingController {
+  constructor(@Inject(RETRAINING_SERVICE) private readonly retraining: RetrainingService) {}
+
+  @Get('cases')
+  cases(@Query('model') model?: string) {
+    return this.retraining.listCases(model);
+  }
+}

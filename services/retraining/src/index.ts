@@ -1,0 +1,1 @@
+export { retrainingDefinition } from './retraining.definition';

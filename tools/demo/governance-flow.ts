@@ -1,0 +1,112 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Prediction } from '@mgov/contracts';
+import { ApiError, type Caller, MgovClient } from './http-client';
+
+export const steward: Caller = { actor: 'dana.steward', role: 'data-steward' };
+export const scientist: Caller = { actor: 'sam.scientist', role: 'data-scientist' };
+export const reviewer: Caller = { actor: 'rita.reviewer', role: 'model-reviewer' };
+export const auditor: Caller = { actor: 'gus.governance', role: 'governance' };
+
+export interface FlowOptions {
+  readonly urlOf: (service: string) => string;
+  /** How predictions reach mgov.predictions: HTTP by default; Kafka in the distributed test. */
+  readonly publishPredictions?: (predictions: Prediction[]) => Promise<void>;
+  readonly traceparent?: string;
+  readonly windowSize?: number;
+  readonly onStep?: (step: string, detail: unknown) => void;
+}
+
+export interface FlowResult {
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly digest: string;
+  readonly datasetVersionId: string;
+  readonly runId: string;
+  readonly reviewCase: { case_id: string; status: string; retraining_id: string | null; retraining_status: string | null };
+  readonly chain: { events: Array<{ type: string; position: string; links: string[]; traceId?: string | null }>; verification: { ok: boolean } };
+}
+
+/** A seeded normal sample (Box–Muller over a tiny LCG), so runs are reproducible. */
+function sampler(seed: number) {
+  let state = seed;
+  const uniform = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) + 1) / (2 ** 31 + 1);
+  return (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/**
+ * The walking skeleton: source → dataset version → eligibility → run → candidate → approval →
+ * predictions → drift breach → quarantine, review case and retraining → audit chain.
+ */
+export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResult> {
+  const client = new MgovClient(options.urlOf, options.traceparent);
+  const step = options.onStep ?? (() => undefined);
+  const suffix = randomBytes(3).toString('hex');
+  const modelName = `credit-risk-${suffix}`;
+  const normal = sampler(42);
+
+  const { sourceId } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, {
+    sourceId: `crm-export-${suffix}`, name: 'CRM export (pseudonymized)', kind: 'anonymized-client',
+    license: 'LicenseRef-client-dpa-2025', owner: 'data-office', personalDataColumns: ['customer_id'],
+  });
+  step('source registered', { sourceId });
+
+  const rows = Array.from({ length: 400 }, (_, i) => ({
+    row: `${suffix}-${i}`, income: Math.round(normal(50, 10) * 100) / 100, age: Math.round(normal(40, 8)), region: ['north', 'south', 'east'][i % 3],
+  }));
+  const { datasetVersionId } = await client.call<{ datasetVersionId: string }>('lineage', 'POST', '/lineage/dataset-versions', steward, {
+    datasetName: `loans-${suffix}`, sourceIds: [sourceId], rows,
+  });
+  step('dataset version registered', { datasetVersionId });
+
+  await client.call('lineage', 'POST', `/lineage/dataset-versions/${datasetVersionId}/clearance`, steward, {});
+  await client.eventually('experiment to see the dataset as eligible', async () =>
+    (await client.call<{ eligible: boolean }>('experiment', 'GET', `/experiment/datasets/${datasetVersionId}/eligibility`, scientist)).eligible);
+  step('dataset version eligible for training', { datasetVersionId });
+
+  const { runId } = await client.call<{ runId: string }>('experiment', 'POST', '/experiment/runs', scientist, {
+    experimentName: `credit-risk-${suffix}`, datasetVersionIds: [datasetVersionId], params: { max_depth: '6', learning_rate: '0.1' },
+  });
+  const digest = `sha256:${randomBytes(32).toString('hex')}`;
+  await client.call('experiment', 'POST', `/experiment/runs/${runId}/complete`, scientist, { metrics: { accuracy: 0.91, f1: 0.88 }, artifactDigest: digest });
+  step('run logged', { runId });
+
+  const candidateId = randomUUID();
+  await client.eventually('registry to accept the candidate', async () => {
+    try {
+      return await client.call('registry', 'POST', `/registry/models/${modelName}/candidates`, scientist, { candidateId, runId, artifactDigest: digest });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'REGISTRY.RUN_NOT_FINISHED') return undefined;
+      throw error;
+    }
+  });
+  const approved = await client.call<{ version: number; tag: string; digest: string }>(
+    'registry', 'POST', `/registry/models/${modelName}/candidates/${candidateId}/approve`, reviewer, { justification: 'metrics and data reviewed' },
+  );
+  step('model version approved and registered', approved);
+
+  await client.eventually('monitoring to know the model version', () =>
+    client.call('monitoring', 'GET', `/monitoring/models/${modelName}/versions/${approved.version}`, auditor));
+  const windowSize = options.windowSize ?? 50;
+  const predictions: Prediction[] = Array.from({ length: windowSize * 2 }, (_, i) => ({
+    predictionId: `${suffix}-p${i}`, modelName, modelVersion: approved.version, modelDigest: approved.digest, eventTime: Date.now(),
+    numericFeatures: { income: normal(95, 10), age: normal(40, 8) }, categoricalFeatures: { region: ['north', 'south', 'east'][i % 3] },
+    predictedClass: i % 4 === 0 ? 'default' : 'repaid', score: 0.5, protectedAttributes: { region: ['north', 'south', 'east'][i % 3] }, groundTruth: null,
+  }));
+  if (options.publishPredictions) await options.publishPredictions(predictions);
+  else await client.call('monitoring', 'POST', '/monitoring/predictions', { actor: 'scoring-service', role: 'inference-service' }, { predictions });
+  step('prediction events published', { count: predictions.length });
+
+  const reviewCase = await client.eventually('a quarantined review case with a retraining request', async () => {
+    const cases = await client.call<FlowResult['reviewCase'][]>('retraining', 'GET', `/retraining/cases?model=${modelName}`, reviewer);
+    return cases.find((c) => c.status === 'quarantined' && c.retraining_id);
+  });
+  step('drift breach → model quarantined, review case open, retraining requested', reviewCase);
+
+  const chain = await client.eventually('the audit chain to reach the retraining request', async () => {
+    const result = await client.call<FlowResult['chain']>('audit', 'GET', `/audit/model-versions/${modelName}/${approved.version}/chain`, auditor);
+    return result.events.some((e) => e.type === 'RetrainingRequested') ? result : undefined;
+  });
+  step('audit chain', { events: chain.events.map((e) => e.type), verification: chain.verification });
+
+  return { modelName, modelVersion: approved.version, digest: approved.digest, datasetVersionId, runId, reviewCase, chain };
+}

@@ -1,0 +1,44 @@
+/** A small JSON client for the demo and the end-to-end tests: actor headers, trace header, errors with codes. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+export interface Caller {
+  readonly actor: string;
+  readonly role: string;
+}
+
+export class MgovClient {
+  constructor(
+    private readonly urlOf: (service: string) => string,
+    private readonly traceparent?: string,
+  ) {}
+
+  async call<T>(service: string, method: 'GET' | 'POST', path: string, caller: Caller, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mgov-actor': caller.actor, 'x-mgov-role': caller.role };
+    if (this.traceparent) headers.traceparent = this.traceparent;
+    const response = await fetch(`${this.urlOf(service)}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, json?.error?.code ?? 'UNKNOWN', json?.error?.message ?? text);
+    return json as T;
+  }
+
+  /** Polls `probe` until it returns a value (eventual consistency between services). */
+  async eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = await probe();
+        if (value) return value;
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
