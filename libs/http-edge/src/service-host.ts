@@ -22,6 +22,7 @@ export interface HostOptions {
 export interface RunningHost {
   readonly app: INestApplication;
   readonly kernels: readonly ServiceKernel[];
+  readonly bus: MessageBus;
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -47,6 +48,7 @@ export async function hostServices(options: HostOptions): Promise<RunningHost> {
   return {
     app,
     kernels,
+    bus: options.bus,
     url,
     async stop() {
       await app.close();

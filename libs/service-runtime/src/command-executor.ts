@@ -27,12 +27,13 @@ export class CommandExecutor {
     private readonly codec: AvroCodec,
     private readonly afterAppend: () => void = () => undefined,
     private readonly newId: () => string = randomUUID,
+    private readonly serviceName = 'mgov',
   ) {}
 
   async execute<C extends { type: string; metadata: CommandMetadata }, E extends DomainEvent, S>(
     execution: CommandExecution<C, E, S>,
   ): Promise<EnvelopedEvent[]> {
-    const attributes = { [Attr.commandType]: execution.command.type, [Attr.streamId]: execution.streamId };
+    const attributes = { [Attr.service]: this.serviceName, [Attr.commandType]: execution.command.type, [Attr.streamId]: execution.streamId };
     return inSpan(SpanName.command(execution.command.type), attributes, async () => {
       for (let attempt = 1; ; attempt++) {
         try {

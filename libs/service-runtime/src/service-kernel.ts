@@ -51,7 +51,7 @@ export class ServiceKernel {
       bus: options.bus,
       clock: options.clock ?? systemClock,
       newId: randomUUID,
-      commands: new CommandExecutor(store, codec, () => this.wake()),
+      commands: new CommandExecutor(store, codec, () => this.wake(), randomUUID, options.name),
     };
   }
 

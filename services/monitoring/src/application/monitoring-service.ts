@@ -2,6 +2,7 @@ import type { Prediction } from '@mgov/contracts';
 import { DomainError } from '@mgov/decider';
 import { Topics } from '@mgov/messaging';
 import type { ServiceModule, ServiceRuntime } from '@mgov/service-runtime';
+import { activeTraceContext } from '@mgov/telemetry';
 import { baselines } from './baselines';
 import { driftAlertsReadModel, type DriftAlertRow } from './drift-alerts-read-model';
 import { predictionWindows } from './prediction-windows';
@@ -28,10 +29,12 @@ export class MonitoringService {
     if (predictions.length > MAX_BATCH) {
       throw new DomainError('MONITORING.BATCH_TOO_LARGE', `at most ${MAX_BATCH} predictions per call; split the batch`, 413);
     }
+    const { traceparent } = activeTraceContext();
+    const headers = traceparent ? { traceparent } : undefined;
     const messages = predictions.map((p, i) => {
       const value = this.withDefaults(p);
       try {
-        return { key: value.modelName, value: this.runtime.codec.encode('Prediction', value) };
+        return { key: value.modelName, value: this.runtime.codec.encode('Prediction', value), headers };
       } catch (error) {
         throw new DomainError('MONITORING.INVALID_PREDICTION', `prediction ${i}: ${(error as Error).message}`, 400);
       }

@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { avroCodec, type EnvelopedEvent, type Prediction } from '@mgov/contracts';
+import { Topics } from '@mgov/messaging';
+import { runGovernanceFlow } from '../../../tools/demo/governance-flow';
+import { expectWholeGovernanceChain } from './governance-chain.expectations';
+import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
+
+const databaseUrl = process.env.MGOV_DATABASE_URL as string;
+const brokers = (process.env.MGOV_KAFKA_BROKERS as string).split(',');
+
+describe('walking skeleton on the distributed runtime (six processes, real Kafka and PostgreSQL)', () => {
+  const database = `mgov_e2e_${randomBytes(4).toString('hex')}`;
+  const kafka = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  const downstream = kafka.consumer({ groupId: `downstream-${database}` });
+  const quarantined: EnvelopedEvent[] = [];
+  let services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = new URL(databaseUrl);
+    url.pathname = `/${database}`;
+    const logDir = mkdtempSync(join(tmpdir(), 'mgov-distributed-'));
+    const env = {
+      MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: brokers.join(','), MGOV_MONITORING_WINDOW: '50',
+      MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn',
+    };
+    services = await Promise.all(SERVICES.map((name) => startServiceProcess(name, env, logDir)));
+    await Promise.all(services.map((s) => waitForHealth(s)));
+    await producer.connect();
+    await downstream.connect();
+    await downstream.subscribe({ topic: Topics.quarantine, fromBeginning: true });
+    await downstream.run({ eachMessage: async ({ message }) => void quarantined.push(avroCodec().decodeEvent(message.value as Buffer)) });
+  }, 240_000);
+
+  afterAll(async () => {
+    await downstream.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await Promise.all(services.map(stopServiceProcess));
+  }, 60_000);
+
+  it('runs the whole governance flow through Kafka, one trace from the first call to the audit chain', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const urlOf = (name: string) => (services.find((s) => s.name === name) as ServiceProcess).url;
+    const publishPredictions = async (predictions: Prediction[]) => {
+      await producer.send({
+        topic: Topics.predictions,
+        messages: predictions.map((p) => ({
+          key: p.modelName, value: avroCodec().encode('Prediction', p), headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+        })),
+      });
+    };
+    try {
+      const result = await runGovernanceFlow({ urlOf, publishPredictions, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, windowSize: 50 });
+      expectWholeGovernanceChain(result);
+      expect(new Set(result.chain.events.map((e) => e.traceId))).toEqual(new Set([traceId]));
+      const deadline = Date.now() + 60_000;
+      while (!quarantined.some((e) => e.type === 'ModelQuarantined' && e.data.modelName === result.modelName)) {
+        if (Date.now() > deadline) throw new Error('no ModelQuarantined on mgov.quarantine');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch (error) {
+      for (const s of services) console.error(`--- ${s.name}\n${tail(s.logFile)}`);
+      throw error;
+    }
+  }, 240_000);
+});
