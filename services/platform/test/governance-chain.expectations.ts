@@ -1,4 +1,4 @@
-import type { FlowResult } from '../../../tools/demo/governance-flow';
+import type { FlowResult } from '@mgov/demo-flow';
 
 /** The facts the walking skeleton must leave in the audit chain of the model version, in order. */
 export const GOVERNANCE_CHAIN = [

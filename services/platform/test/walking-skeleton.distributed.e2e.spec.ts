@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { avroCodec, type EnvelopedEvent, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
-import { runGovernanceFlow } from '../../../tools/demo/governance-flow';
+import { runGovernanceFlow } from '@mgov/demo-flow';
 import { expectWholeGovernanceChain } from './governance-chain.expectations';
 import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
 

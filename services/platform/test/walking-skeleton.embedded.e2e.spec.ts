@@ -8,7 +8,7 @@ import type { RunningHost } from '@mgov/http-edge';
 import { Topics } from '@mgov/messaging';
 import { activeTraceContext, Attr, initTelemetry, shutdownTelemetry } from '@mgov/telemetry';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
-import { runGovernanceFlow } from '../../../tools/demo/governance-flow';
+import { runGovernanceFlow } from '@mgov/demo-flow';
 import { expectWholeGovernanceChain } from './governance-chain.expectations';
 
 const spans = new InMemorySpanExporter();

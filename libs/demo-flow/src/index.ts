@@ -1,0 +1,2 @@
+export * from './governance-flow';
+export * from './http-client';
