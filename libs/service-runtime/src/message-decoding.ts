@@ -8,7 +8,10 @@ export function decodeMessage(codec: AvroCodec, message: ReceivedMessage): Decod
   if (decoded.name === 'Prediction') {
     return { kind: 'prediction', prediction: decoded.value as Prediction, topic: message.topic };
   }
-  return { kind: 'event', event: codec.decodeEvent(message.value), topic: message.topic };
+  return {
+    kind: 'event', event: codec.decodeEvent(message.value), topic: message.topic,
+    bytes: message.value, partition: message.partition, offset: message.offset,
+  };
 }
 
 /** The id a reactor deduplicates on: the event id, or the prediction id. */

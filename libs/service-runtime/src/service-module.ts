@@ -30,7 +30,15 @@ export interface ReadModel {
 
 /** A decoded bus message: an MGov event, or a public message such as a prediction. */
 export type DecodedMessage =
-  | { readonly kind: 'event'; readonly event: EnvelopedEvent; readonly topic: string }
+  | {
+      readonly kind: 'event';
+      readonly event: EnvelopedEvent;
+      readonly topic: string;
+      /** The exact bytes received, for consumers that keep originals (audit). */
+      readonly bytes: Buffer;
+      readonly partition: number;
+      readonly offset: string;
+    }
   | { readonly kind: 'prediction'; readonly prediction: Prediction; readonly topic: string };
 
 /** Reacts to other services' messages. Handling runs once per message id, in one transaction. */

@@ -1,0 +1,1 @@
+export { auditDefinition } from './audit.definition';
