@@ -53,7 +53,7 @@ describe('walking skeleton on the embedded runtime (one process, PGlite, in-proc
   it('keeps every fact across a restart on the same data directory', async () => {
     await host.stop();
     host = await startEmbeddedPlatform({ dataDir, port: 0, monitoringWindowSize: 50 });
-    const verify = await (await fetch(`${host.url}/audit/verify`)).json();
+    const verify = (await (await fetch(`${host.url}/audit/verify`)).json()) as { ok: boolean; entries: number };
     expect(verify).toMatchObject({ ok: true });
     expect(verify.entries).toBeGreaterThanOrEqual(13);
     const health = await fetch(`${host.url}/health`);

@@ -44,7 +44,7 @@ const codec = avroCodec();
     const reactor = auditLedgerReactor({ schema, codec });
     await asService.transaction((tx) => reactor.setup!(tx));
     const { all, v1Chain } = governanceFlow();
-    for (const event of all) await asService.transaction((tx) => reactor.handle(tx, { kind: 'event', event, topic: topicOf(event) }));
+    for (const event of all) await asService.transaction((tx) => reactor.handle(tx, { kind: 'event', event, topic: topicOf(event), bytes: codec.encodeEvent(event), partition: 0, offset: '0' }));
 
     const denied = { code: 'EVENT_STORE.PERMISSION_DENIED' };
     await expect(asService.query(`UPDATE ${schema}.ledger SET actor_id = 'mallory'`)).rejects.toMatchObject(denied);

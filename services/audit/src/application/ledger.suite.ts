@@ -22,7 +22,7 @@ export function ledgerBehaviour(open: () => Promise<Database>, schemaPrefix: str
   const schemas: string[] = [];
   const runtime = () => ({ db, schema, codec });
   const deliver = (event: EnvelopedEvent) =>
-    db.transaction((tx) => auditLedgerReactor(runtime()).handle(tx, { kind: 'event', event, topic: topicOf(event) }));
+    db.transaction((tx) => auditLedgerReactor(runtime()).handle(tx, { kind: 'event', event, topic: topicOf(event), bytes: codec.encodeEvent(event), partition: 0, offset: String(counter++) }));
   const deliverAll = async (events: readonly EnvelopedEvent[]) => {
     for (const event of events) await deliver(event);
   };

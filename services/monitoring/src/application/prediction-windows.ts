@@ -34,7 +34,7 @@ export function predictionWindows(runtime: ServiceRuntime, baselines: ReturnType
     topics: [Topics.predictions],
     async setup(tx) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (
-        model_name text NOT NULL, version int NOT NULL, window_index bigint NOT NULL, window jsonb NOT NULL,
+        model_name text NOT NULL, version int NOT NULL, window_index bigint NOT NULL, counts jsonb NOT NULL,
         PRIMARY KEY (model_name, version))`);
     },
     async handle(tx, message) {
@@ -45,21 +45,21 @@ export function predictionWindows(runtime: ServiceRuntime, baselines: ReturnType
         log.warn({ model: prediction.modelName, version: prediction.modelVersion }, 'prediction for a model version that is not in the registry; ignored');
         return;
       }
-      const [open] = await tx.query<{ window_index: string; window: DriftWindow }>(
-        `SELECT window_index, window FROM ${table} WHERE model_name = $1 AND version = $2`, [prediction.modelName, prediction.modelVersion],
+      const [open] = await tx.query<{ window_index: string; counts: DriftWindow }>(
+        `SELECT window_index, counts FROM ${table} WHERE model_name = $1 AND version = $2`, [prediction.modelName, prediction.modelVersion],
       );
       const windowIndex = open ? Number(open.window_index) : 0;
-      const window = addPrediction(open ? open.window : emptyWindow(monitored.baseline), prediction);
+      const window = addPrediction(open ? open.counts : emptyWindow(monitored.baseline), prediction);
       if (window.predictionCount >= windowSize) {
         await evaluate(tx, prediction, windowIndex, window, monitored.digest, monitored.baseline);
         await tx.query(
-          `INSERT INTO ${table} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET window_index = EXCLUDED.window_index, window = EXCLUDED.window`,
+          `INSERT INTO ${table} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET window_index = EXCLUDED.window_index, counts = EXCLUDED.counts`,
           [prediction.modelName, prediction.modelVersion, windowIndex + 1, JSON.stringify(emptyWindow(monitored.baseline))],
         );
         return;
       }
       await tx.query(
-        `INSERT INTO ${table} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET window = EXCLUDED.window`,
+        `INSERT INTO ${table} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET counts = EXCLUDED.counts`,
         [prediction.modelName, prediction.modelVersion, windowIndex, JSON.stringify(window)],
       );
     },

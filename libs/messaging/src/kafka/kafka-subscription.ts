@@ -1,0 +1,74 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@mgov/telemetry';
+import type { Subscription, SubscriptionOptions } from '../message-bus';
+import { deliverUntilHandled } from '../redelivery';
+import { nextOffset, toReceivedMessage } from './kafka-message';
+
+const JOIN_TIMEOUT_MS = 60_000;
+
+/**
+ * One consumer for one group. Messages of a partition are handled one at a time, in order; the
+ * offset is committed only after the handler resolved, and a failing handler is retried on the
+ * same message (the consumer heartbeats meanwhile).
+ */
+export async function kafkaSubscription(
+  kafka: Kafka,
+  options: SubscriptionOptions,
+  settings: { readonly retryBackoffMs: number; readonly log: Logger },
+): Promise<Subscription> {
+  const log = settings.log.child({ groupId: options.groupId });
+  const stopping = new AbortController();
+  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    const joined = groupJoined(consumer);
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        // Once stopping, leave the rest uncommitted: the next consumer of the group gets them.
+        if (stopping.signal.aborted) return;
+        const received = toReceivedMessage(topic, partition, message);
+        const handled = await deliverUntilHandled(received, options.handle, {
+          signal: stopping.signal,
+          backoffMs: settings.retryBackoffMs,
+          log,
+          beforeRetry: heartbeat,
+        });
+        if (handled) await consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
+      },
+    });
+    await joined;
+  } catch (error) {
+    stopping.abort();
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        stopping.abort();
+        await consumer.disconnect();
+      })();
+      return stopped;
+    },
+  };
+}
+
+// Resolving subscribe() only once the consumer is in its group keeps `fromBeginning: false`
+// meaningful for messages published right after subscribe() returns.
+function groupJoined(consumer: Consumer): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, JOIN_TIMEOUT_MS);
+    const removeListener = consumer.on(consumer.events.GROUP_JOIN, done);
+    function done() {
+      clearTimeout(timer);
+      removeListener();
+      resolve();
+    }
+  });
+}
