@@ -15,7 +15,7 @@ export function eligibleDatasets(schema: string): Reactor & { table: string } {
     async handle(tx, message) {
       if (message.kind !== 'event' || message.event.type !== 'DatasetVersionClearedForTraining') return;
       await tx.query(`INSERT INTO ${table} VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        message.event.data.datasetVersionId, new Date(message.event.envelope.occurredAt),
+        message.event.data.datasetVersionId, new Date(message.event.envelope.occurredAt).toISOString(),
       ]);
     },
   };

@@ -29,7 +29,7 @@ export function runsReadModel(schema: string): ReadModel & { table: string } {
       await tx.query(`TRUNCATE ${table}`);
     },
     async handle(tx: Sql, event) {
-      const at = new Date(event.envelope.occurredAt);
+      const at = new Date(event.envelope.occurredAt).toISOString();
       switch (event.type) {
         case 'RunStarted':
           await tx.query(

@@ -21,7 +21,7 @@ export function lineageCatalog(schema: string): ReadModel {
       await tx.query(`TRUNCATE ${sources}, ${datasets}`);
     },
     async handle(tx: Sql, event) {
-      const at = new Date(event.envelope.occurredAt);
+      const at = new Date(event.envelope.occurredAt).toISOString();
       switch (event.type) {
         case 'SourceRegistered': {
           const d = event.data;

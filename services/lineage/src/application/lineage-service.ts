@@ -60,10 +60,11 @@ export class LineageService {
     // The stored form is JSON Lines, one row per line: the version id is the sha256 of those bytes.
     const bytes = Buffer.from(input.rows.map((row) => JSON.stringify(row)).join('\n') + '\n', 'utf8');
     const datasetVersionId = await this.objects.put(bytes);
-    const known = await this.runtime.db.query<{ source_id: string }>(
-      `SELECT source_id FROM ${this.tables.sources} WHERE source_id = ANY($1)`, [input.sourceIds ?? []],
-    );
-    const knownIds = new Set(known.map((r) => r.source_id));
+    // Asked of the write model, not a read model: a source registered a moment ago counts.
+    const knownIds = new Set<string>();
+    for (const id of input.sourceIds ?? []) {
+      if ((await this.runtime.store.streamVersion(`source:${id}`)) > 0) knownIds.add(id);
+    }
     const columns: ColumnProfile[] = profileColumns(input.rows as Record<string, unknown>[]);
     const events = await this.runtime.commands.execute({
       streamId: `dataset-version:${datasetVersionId}`,

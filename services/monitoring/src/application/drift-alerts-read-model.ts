@@ -33,7 +33,7 @@ export function driftAlertsReadModel(schema: string): ReadModel & { table: strin
       if (event.type !== 'DataDriftDetected') return;
       const d = event.data;
       await tx.query(`INSERT INTO ${table} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING`, [
-        d.alertId, d.modelName, d.modelVersion, d.severity, d.feature, d.metric, d.value, d.threshold, d.windowIndex, new Date(event.envelope.occurredAt),
+        d.alertId, d.modelName, d.modelVersion, d.severity, d.feature, d.metric, d.value, d.threshold, d.windowIndex, new Date(event.envelope.occurredAt).toISOString(),
       ]);
     },
   };

@@ -31,7 +31,7 @@ export function modelVersionsReadModel(schema: string): ReadModel & { table: str
       if (event.type !== 'ModelVersionRegistered') return;
       const d = event.data;
       await tx.query(`INSERT INTO ${table} VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`, [
-        d.modelName, d.version, d.tag, d.digest, d.runId, JSON.stringify(d.datasetVersionIds), new Date(event.envelope.occurredAt),
+        d.modelName, d.version, d.tag, d.digest, d.runId, JSON.stringify(d.datasetVersionIds), new Date(event.envelope.occurredAt).toISOString(),
       ]);
     },
   };

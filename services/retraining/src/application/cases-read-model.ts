@@ -36,7 +36,7 @@ export function reviewCasesReadModel(schema: string): ReadModel & { table: strin
           const d = event.data;
           await tx.query(`INSERT INTO ${table} (case_id, model_name, model_version, detector, severity, status, alert_ids, opened_at)
             VALUES ($1,$2,$3,$4,$5,'open',$6,$7) ON CONFLICT DO NOTHING`,
-          [d.caseId, d.modelName, d.modelVersion, d.detector, d.severity, JSON.stringify(d.alertIds), new Date(event.envelope.occurredAt)]);
+          [d.caseId, d.modelName, d.modelVersion, d.detector, d.severity, JSON.stringify(d.alertIds), new Date(event.envelope.occurredAt).toISOString()]);
           return;
         }
         case 'ModelQuarantined':

@@ -26,7 +26,7 @@ export function trainingData(schema: string) {
       switch (event.type) {
         case 'DatasetVersionRegistered':
           await tx.query(`INSERT INTO ${datasets} (dataset_version_id, dataset_name, registered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-            event.data.datasetVersionId, event.data.datasetName, new Date(event.envelope.occurredAt),
+            event.data.datasetVersionId, event.data.datasetName, new Date(event.envelope.occurredAt).toISOString(),
           ]);
           return;
         case 'DatasetVersionClearedForTraining':
