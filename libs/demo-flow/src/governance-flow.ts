@@ -42,7 +42,7 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   const step = options.onStep ?? (() => undefined);
   const suffix = randomBytes(3).toString('hex');
   const modelName = `credit-risk-${suffix}`;
-  const normal = sampler(42);
+  const normal = sampler(Number.parseInt(suffix, 16));
 
   const { sourceId } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, {
     sourceId: `crm-export-${suffix}`, name: 'CRM export (pseudonymized)', kind: 'anonymized-client',
@@ -51,7 +51,7 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   step('source registered', { sourceId });
 
   const rows = Array.from({ length: 400 }, (_, i) => ({
-    row: `${suffix}-${i}`, income: Math.round(normal(50, 10) * 100) / 100, age: Math.round(normal(40, 8)), region: ['north', 'south', 'east'][i % 3],
+    income: Math.round(normal(50, 10) * 100) / 100, age: Math.round(normal(40, 8)), region: ['north', 'south', 'east'][i % 3],
   }));
   const { datasetVersionId } = await client.call<{ datasetVersionId: string }>('lineage', 'POST', '/lineage/dataset-versions', steward, {
     datasetName: `loans-${suffix}`, sourceIds: [sourceId], rows,
