@@ -3,8 +3,9 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
-import { StableErrorFilter } from './error-filter';
+import { bodyParserErrors, StableErrorFilter } from './error-filter';
 import { HealthController, READINESS, type Readiness } from './health.controller';
+import { httpMetrics } from './metrics';
 import { traceRequests } from './trace-middleware';
 
 export interface HttpAppOptions {
@@ -24,11 +25,15 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   class PlatformHttpModule {}
 
   const app = await NestFactory.create(PlatformHttpModule, { logger: ['error', 'warn'], bodyParser: false });
-  app.use(json({ limit: options.bodyLimit ?? '50mb' }));
+  const metrics = httpMetrics();
+  app.use(metrics.middleware);
+  app.use(json({ limit: options.bodyLimit ?? process.env.MGOV_HTTP_BODY_LIMIT ?? '16mb' }));
+  app.use(bodyParserErrors);
   app.use(traceRequests(options.title));
   app.useGlobalFilters(new StableErrorFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(options.title).setVersion('0.1.0').build());
   app.getHttpAdapter().get('/openapi.json', (_req: unknown, res: { json(body: unknown): void }) => res.json(document));
+  app.getHttpAdapter().get('/metrics', metrics.handler);
   return app;
 }

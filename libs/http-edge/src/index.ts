@@ -6,3 +6,4 @@ export * from './health.controller';
 export * from './http-app';
 export * from './service-host';
 export * from './standalone';
+export * from './metrics';
