@@ -7,3 +7,4 @@ export * from './http-app';
 export * from './service-host';
 export * from './standalone';
 export * from './metrics';
+export * from './access-decorators';
