@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { version } from '../../package.json';
+import { addAuditCommands } from './audit-commands';
+import { addCaseCommands } from './case-commands';
+import { addDatasetCommands } from './dataset-commands';
+import { addLeafGlobalOptions, addProgramOptions } from './global-options';
+import { addHealthCommands } from './health-commands';
+import { addModelCommands } from './model-commands';
+import { addMonitoringCommands } from './monitoring-commands';
+import { addRunCommands } from './run-commands';
+import { addSourceCommands } from './source-commands';
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  the server refused or failed (stderr: error CODE: message)
+  2  usage error: bad arguments or options, an unreadable or malformed input file
+  3  audit verification failed (the ledger's hash chain is broken)
+  4  cannot reach MGov at --url`;
+
+/** The whole command tree; settings made here before adding commands are inherited by every command. */
+export function buildProgram(): Command {
+  const program = new Command('mgov')
+    .description('MGov: ML model governance from the command line')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .enablePositionalOptions()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_CODES);
+  addProgramOptions(program);
+  addHealthCommands(program);
+  addSourceCommands(program);
+  addDatasetCommands(program);
+  addRunCommands(program);
+  addModelCommands(program);
+  addMonitoringCommands(program);
+  addCaseCommands(program);
+  addAuditCommands(program);
+  addLeafGlobalOptions(program);
+  return program;
+}
