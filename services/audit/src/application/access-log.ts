@@ -1,6 +1,7 @@
 import type { Actor } from '@mgov/contracts';
 import type { AccessLogFilter } from '@mgov/audit-domain';
-import type { Sql } from '@mgov/event-store';
+import type { CommandMetadata } from '@mgov/decider';
+import type { Database, Sql } from '@mgov/event-store';
 import { ledgerSchema } from './ledger';
 
 /** Who read what from the audit trail, and how much they got. */
@@ -61,4 +62,19 @@ export async function readAccessLog(tx: Sql, schema: string, filter: AccessLogFi
     })),
     nextCursor: rows.length > filter.limit ? page[page.length - 1].id : null,
   };
+}
+
+/**
+ * Runs a read and records it in one transaction: no answer leaves without its access record.
+ * `read` returns the answer and how many entries it holds.
+ */
+export function recordedRead<T>(
+  db: Database, schema: string, reader: CommandMetadata, query: Record<string, unknown>,
+  read: (tx: Sql) => Promise<{ result: T; count: number }>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const { result, count } = await read(tx);
+    await recordAccess(tx, schema, { at: reader.now, actor: reader.actor, correlationId: reader.correlationId ?? null, query, resultCount: count });
+    return result;
+  });
 }

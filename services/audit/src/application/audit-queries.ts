@@ -1,14 +1,21 @@
 import { Subject, UPSTREAM_SUBJECT_KINDS } from '@mgov/contracts';
 import type { CommandMetadata } from '@mgov/decider';
-import { type EventFilter, parseAccessLogFilter, parseEventFilter, parseModelVersionRef } from '@mgov/audit-domain';
-import type { Sql } from '@mgov/event-store';
-import type { ServiceRuntime } from '@mgov/service-runtime';
-import { type AccessLogEntry, readAccessLog, recordAccess } from './access-log';
+import { parseAccessLogFilter, parseEventFilter, parseModelVersionRef } from '@mgov/audit-domain';
+import { type AccessLogEntry, readAccessLog, recordedRead } from './access-log';
+import { type AuditConfig, auditConfig } from './audit-config';
+import { exportEvents, type ExportSink } from './audit-export';
+import type { AuditRuntime } from './audit-runtime';
+import { chainsReport, type ChainsReport, type OpenDatabase, verifyServiceChains } from './chain-verification';
+import { DigestQueries } from './digest-queries';
+import { eventConditions } from './event-conditions';
 import { ledgerSchema, type LedgerVerification, verifyLedgerIn } from './ledger';
 import { type AuditEvent, LEDGER_COLUMNS, type LedgerRow, toAuditEvent } from './ledger-row';
+import { modelPassport, type RenderedPassport } from './model-passport';
+import { COMPANION_KINDS, modelVersionChainSql } from './model-version-chain.sql';
+import { loadSigningKey } from './signing-key';
 
 type RawQuery = Readonly<Record<string, unknown>>;
-export type AuditRuntime = Pick<ServiceRuntime, 'db' | 'schema' | 'codec'>;
+export type { AuditRuntime } from './audit-runtime';
 
 export interface EventPage {
   readonly events: AuditEvent[];
@@ -22,18 +29,20 @@ export interface ModelVersionChain {
   readonly verification: LedgerVerification;
 }
 
-/**
- * A registry submission precedes the version number, so it links only its candidate: events that
- * share a candidate with the model version's own events belong to its story too.
- */
-const COMPANION_KINDS = ['candidate'];
+export interface AuditQueryOptions {
+  /** How `verify` reaches a separate database of service schemas (tests substitute it). */
+  readonly openDatabase?: OpenDatabase;
+  readonly exportPageSize?: number;
+}
 
-/** The governance query API over the ledger; every call is recorded in the access log. */
+/** The governance query API over the ledger; every read of audit data is recorded in the access log. */
 export class AuditQueries {
+  readonly digests: DigestQueries;
   private readonly s: string;
 
-  constructor(private readonly runtime: AuditRuntime) {
+  constructor(private readonly runtime: AuditRuntime, private readonly config: AuditConfig = auditConfig(), private readonly options: AuditQueryOptions = {}) {
     this.s = ledgerSchema(runtime.schema);
+    this.digests = new DigestQueries(runtime, this.signingKey);
   }
 
   async events(raw: RawQuery, reader: CommandMetadata): Promise<EventPage> {
@@ -56,7 +65,7 @@ export class AuditQueries {
     const modelVersion = Subject.modelVersion(ref.name, ref.version);
     const { rows, verification } = await this.recorded(reader, { kind: 'model-version-chain', modelVersion }, async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const found = await tx.query<LedgerRow>(this.chainSql(), [modelVersion, [...UPSTREAM_SUBJECT_KINDS], COMPANION_KINDS]);
+      const found = await tx.query<LedgerRow>(modelVersionChainSql(this.s), [modelVersion, [...UPSTREAM_SUBJECT_KINDS], COMPANION_KINDS]);
       const through = found.length > 0 ? found[found.length - 1].position : '0';
       const checked = await verifyLedgerIn(tx, this.runtime.schema, { codec: this.runtime.codec, through });
       return { result: { rows: found, verification: checked }, count: found.length };
@@ -64,11 +73,28 @@ export class AuditQueries {
     return { modelVersion, events: rows.map((row) => toAuditEvent(row, this.runtime.codec)), verification };
   }
 
-  async verify(reader: CommandMetadata): Promise<LedgerVerification> {
+  /** The model passport of `name:version` as JSON, Markdown or HTML (`format` in `raw`). */
+  passport(name: unknown, version: unknown, raw: RawQuery, reader: CommandMetadata): Promise<RenderedPassport> {
+    return modelPassport(this.runtime, this.signingKey, { name, version }, raw, reader);
+  }
+
+  /** Streams the matching events to `sink` as JSON Lines or CSV; returns how many. */
+  export(raw: RawQuery, reader: CommandMetadata, sink: ExportSink): Promise<number> {
+    return exportEvents(this.runtime, raw, reader, sink, this.options.exportPageSize);
+  }
+
+  /**
+   * Recomputes the ledger and every configured service's own chains. The service chains are
+   * verified first and outside the recorded transaction: each runs its own snapshot, and on the
+   * embedded database a transaction inside another would wait for it forever.
+   */
+  async verify(reader: CommandMetadata): Promise<ChainsReport> {
+    const services = await verifyServiceChains(this.runtime.db, this.config.verify, this.options.openDatabase);
+    const serviceEvents = Object.values(services).reduce((sum, status) => sum + (status.ok === true ? status.events : 0), 0);
     return this.recorded(reader, { kind: 'verify' }, async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const verification = await verifyLedgerIn(tx, this.runtime.schema, { codec: this.runtime.codec });
-      return { result: verification, count: verification.ok ? verification.entries : 0 };
+      const ledger = await verifyLedgerIn(tx, this.runtime.schema, { codec: this.runtime.codec });
+      return { result: chainsReport(ledger, services, 'ledger'), count: (ledger.ok ? ledger.entries : 0) + serviceEvents };
     });
   }
 
@@ -80,45 +106,10 @@ export class AuditQueries {
     });
   }
 
-  /** Runs a read and records it in one transaction: no answer leaves without its access record. */
-  private recorded<T>(reader: CommandMetadata, query: Record<string, unknown>, read: (tx: Sql) => Promise<{ result: T; count: number }>): Promise<T> {
-    return this.runtime.db.transaction(async (tx) => {
-      const { result, count } = await read(tx);
-      await recordAccess(tx, this.runtime.schema, {
-        at: reader.now, actor: reader.actor, correlationId: reader.correlationId ?? null, query, resultCount: count,
-      });
-      return result;
-    });
-  }
+  // Loaded on first use: a deployment that never signs nor checks digests needs no key.
+  private readonly signingKey = () => loadSigningKey(this.config.digests);
 
-  private chainSql(): string {
-    const s = this.s;
-    return `WITH RECURSIVE
-      direct AS (SELECT position, links FROM ${s}.ledger WHERE links @> ARRAY[$1::text] OR stream_id = $1::text),
-      companions AS (
-        SELECT e.position, e.links FROM ${s}.ledger e
-         WHERE e.links && ARRAY(SELECT DISTINCT l FROM direct d, unnest(d.links) AS l WHERE split_part(l, ':', 1) = ANY($3::text[]))),
-      described AS (SELECT position, links FROM direct UNION SELECT position, links FROM companions),
-      upstream (subject) AS (
-        SELECT l FROM described d, unnest(d.links) AS l WHERE split_part(l, ':', 1) = ANY($2::text[])
-        UNION
-        SELECT l FROM upstream u JOIN ${s}.ledger e ON e.stream_id = u.subject, unnest(e.links) AS l
-         WHERE split_part(l, ':', 1) = ANY($2::text[])),
-      chosen AS (SELECT position FROM described UNION SELECT e.position FROM ${s}.ledger e JOIN upstream u ON e.stream_id = u.subject)
-    SELECT ${LEDGER_COLUMNS} FROM ${s}.ledger WHERE position IN (SELECT position FROM chosen) ORDER BY position`;
+  private recorded<T>(reader: CommandMetadata, query: Record<string, unknown>, read: Parameters<typeof recordedRead<T>>[4]): Promise<T> {
+    return recordedRead(this.runtime.db, this.runtime.schema, reader, query, read);
   }
-}
-
-function eventConditions(filter: EventFilter): { where: string[]; params: unknown[] } {
-  const params: unknown[] = [filter.after];
-  const where = ['position > $1'];
-  const add = (condition: (placeholder: string) => string, value: unknown) => where.push(condition(`$${params.push(value)}`));
-  if (filter.subject !== undefined) add((p) => `links @> ARRAY[${p}::text]`, filter.subject);
-  if (filter.type !== undefined) add((p) => `event_type = ${p}`, filter.type);
-  if (filter.correlationId !== undefined) add((p) => `correlation_id = ${p}`, filter.correlationId);
-  if (filter.actor !== undefined) add((p) => `actor_id = ${p}`, filter.actor);
-  if (filter.service !== undefined) add((p) => `source_service = ${p}`, filter.service);
-  if (filter.from !== undefined) add((p) => `occurred_at >= ${p}::timestamptz`, filter.from);
-  if (filter.to !== undefined) add((p) => `occurred_at < ${p}::timestamptz`, filter.to);
-  return { where, params };
 }

@@ -3,7 +3,7 @@ import { ledgerSchema } from './ledger';
 
 /**
  * Grants a service role exactly what the audit service needs (run as the ledger's owner, after
- * `migrateLedger`): read and append the ledger and the access log, move the chain head. No UPDATE,
+ * `migrateLedger`): read and append the ledger, the access log and the digests, move the chain head. No UPDATE,
  * DELETE or TRUNCATE on the ledger, and not its owner, so it cannot disable the triggers either.
  */
 export async function grantLedgerAccess(db: Database, schema: string, role: string): Promise<void> {
@@ -13,10 +13,10 @@ export async function grantLedgerAccess(db: Database, schema: string, role: stri
   await db.transaction(async (tx) => {
     for (const statement of [
       `GRANT USAGE ON SCHEMA ${s} TO ${r}`,
-      `REVOKE ALL ON ${s}.ledger, ${s}.ledger_head, ${s}.access_log FROM ${r}`,
-      `GRANT SELECT, INSERT ON ${s}.ledger, ${s}.access_log TO ${r}`,
+      `REVOKE ALL ON ${s}.ledger, ${s}.ledger_head, ${s}.access_log, ${s}.digests, ${s}.digest_deliveries FROM ${r}`,
+      `GRANT SELECT, INSERT ON ${s}.ledger, ${s}.access_log, ${s}.digests, ${s}.digest_deliveries TO ${r}`,
       `GRANT SELECT, UPDATE ON ${s}.ledger_head TO ${r}`,
-      `GRANT USAGE ON SEQUENCE ${s}.ledger_position_seq, ${s}.access_log_id_seq TO ${r}`,
+      `GRANT USAGE ON SEQUENCE ${s}.ledger_position_seq, ${s}.access_log_id_seq, ${s}.digests_id_seq TO ${r}`,
     ]) {
       await tx.query(statement);
     }

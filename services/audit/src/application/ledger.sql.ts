@@ -1,7 +1,9 @@
+import { digestsSql } from './digests.sql';
+
 /** The event store's append-only SQLSTATE: the adapters turn it into EVENT_STORE.APPEND_ONLY. */
 const APPEND_ONLY = 'MG002';
 /** Set on the ledger table by the last DDL statement; bump it whenever `ledgerSql` changes. */
-export const LEDGER_DDL_VERSION = 'mgov audit ledger v1';
+export const LEDGER_DDL_VERSION = 'mgov audit ledger v2';
 export const GENESIS_HASH_SQL = `'\\x${'00'.repeat(32)}'::bytea`;
 
 /**
@@ -79,6 +81,7 @@ export const ledgerSql = (s: string): string[] => [
   `CREATE OR REPLACE TRIGGER access_log_append_only
    BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.access_log
    FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_audit_mutation()`,
+  ...digestsSql(s),
   `COMMENT ON TABLE ${s}.ledger IS '${LEDGER_DDL_VERSION}'`,
 ];
 
@@ -99,3 +102,9 @@ export const appendEntrySql = (s: string): string => `
 
 export const moveHeadSql = (s: string): string =>
   `UPDATE ${s}.ledger_head SET last_position = $1, entries = entries + 1, last_hash = $2 WHERE singleton`;
+
+/** The schema as an identifier safe to splice into SQL. */
+export function ledgerSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`"${schema}" is not a valid schema name: use lower-case letters, digits and "_"`);
+  return `"${schema}"`;
+}

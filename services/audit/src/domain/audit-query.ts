@@ -1,7 +1,7 @@
-import { EVENT_CONTEXT, type EventContext, type EventType } from '@mgov/contracts';
-import { DomainError } from '@mgov/decider';
+import { EVENT_CONTEXT, type EventContext, type EventType, Subject } from '@mgov/contracts';
+import { instant, invalid, oneOf, only, type RawQuery, text, withoutUndefined } from './query-parameters';
 
-export const INVALID_QUERY = 'AUDIT.INVALID_QUERY';
+export { INVALID_QUERY } from './query-parameters';
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
@@ -14,7 +14,8 @@ export interface Page {
 
 /** Which ledger events a governance query asks for; every given filter must match. */
 export interface EventFilter extends Page {
-  readonly subject?: string;
+  /** Link subjects the event must carry, all of them: `subject` plus the resolved aliases. */
+  readonly subjects?: readonly string[];
   readonly type?: EventType;
   readonly correlationId?: string;
   readonly actor?: string;
@@ -34,69 +35,57 @@ export interface ModelVersionRef {
   readonly version: number;
 }
 
-type RawQuery = Readonly<Record<string, unknown>>;
-
 const EVENT_TYPES = Object.keys(EVENT_CONTEXT) as EventType[];
 const SERVICES = [...new Set(Object.values(EVENT_CONTEXT))].sort();
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const POSITION = /^\d{1,18}$/;
-const MAX_TEXT = 512;
+const FILTERS = ['subject', 'model', 'modelVersion', 'datasetVersion', 'source', 'type', 'correlationId', 'actor', 'service', 'from', 'to'];
+export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
+export const PASSPORT_FORMATS = ['json', 'markdown', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type PassportFormat = (typeof PASSPORT_FORMATS)[number];
 
-function invalid(message: string): DomainError {
-  return new DomainError(INVALID_QUERY, message, 400);
+/** An export: every matching event after `after`, without a page limit (it is streamed). */
+export interface ExportQuery {
+  readonly format: ExportFormat;
+  readonly filter: Omit<EventFilter, 'limit'>;
 }
 
-/**
- * Unknown parameters are refused rather than ignored: a misspelt filter in an audit query would
- * otherwise silently widen the result to everything.
- */
-function only(raw: RawQuery, allowed: readonly string[]): void {
-  const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) throw invalid(`unknown query parameter(s) ${unknown.join(', ')}; use ${allowed.join(', ')}`);
-}
-
-function text(raw: RawQuery, name: string): string | undefined {
-  const value = raw[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw invalid(`${name} must be given once, as a plain string`);
-  if (value === '' || value.length > MAX_TEXT) throw invalid(`${name} must be 1 to ${MAX_TEXT} characters`);
-  return value;
-}
-
-function oneOf<T extends string>(raw: RawQuery, name: string, allowed: readonly T[]): T | undefined {
-  const value = text(raw, name);
-  if (value !== undefined && !allowed.includes(value as T)) throw invalid(`${name} must be one of ${allowed.join(', ')}`);
-  return value as T | undefined;
-}
-
-function instant(raw: RawQuery, name: string): string | undefined {
-  const value = text(raw, name);
-  if (value === undefined) return undefined;
-  const match = ISO_8601.exec(value);
-  const millis = Date.parse(value);
-  const [, year, month, day] = match ?? [];
-  const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (!match || Number.isNaN(millis) || calendarDay.getUTCDate() !== Number(day) || calendarDay.getUTCMonth() !== Number(month) - 1) {
-    throw invalid(`${name} must be an ISO 8601 date or date-time with a zone, e.g. 2030-01-31 or 2030-01-31T12:00:00Z`);
-  }
-  return new Date(millis).toISOString();
+function position(raw: RawQuery): string {
+  const after = text(raw, 'after') ?? '0';
+  if (!POSITION.test(after)) throw invalid('after must be a ledger position (a non-negative integer), as returned in nextCursor');
+  return BigInt(after).toString();
 }
 
 function page(raw: RawQuery): Page {
-  const after = text(raw, 'after') ?? '0';
-  if (!POSITION.test(after)) throw invalid('after must be a ledger position (a non-negative integer), as returned in nextCursor');
   const limitText = text(raw, 'limit');
   const limit = limitText === undefined ? DEFAULT_LIMIT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw invalid(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-  return { after: BigInt(after).toString(), limit };
+  return { after: position(raw), limit };
 }
 
 /** Validates the query parameters of `GET /audit/events`; throws AUDIT.INVALID_QUERY. */
 export function parseEventFilter(raw: RawQuery): EventFilter {
-  only(raw, ['subject', 'type', 'correlationId', 'actor', 'service', 'from', 'to', 'after', 'limit']);
-  const filter: EventFilter = {
-    ...page(raw),
-    subject: text(raw, 'subject'),
+  only(raw, [...FILTERS, 'after', 'limit']);
+  return { ...page(raw), ...filterOf(raw) };
+}
+
+/** Validates `GET /audit/export`: the event filters, `after`, and `format` (jsonl by default). */
+export function parseExportQuery(raw: RawQuery): ExportQuery {
+  only(raw, [...FILTERS, 'after', 'format']);
+  return { format: oneOf(raw, 'format', EXPORT_FORMATS) ?? 'jsonl', filter: { after: position(raw), ...filterOf(raw) } };
+}
+
+/** Validates the query of a passport: only `format` (json by default). */
+export function parsePassportFormat(raw: RawQuery): PassportFormat {
+  only(raw, ['format']);
+  return oneOf(raw, 'format', PASSPORT_FORMATS) ?? 'json';
+}
+
+/** The filters shared by the paged query and the export, without the page. */
+export function filterOf(raw: RawQuery): Omit<EventFilter, keyof Page> {
+  const subjects = subjectsOf(raw);
+  const filter = {
+    subjects: subjects.length > 0 ? subjects : undefined,
     type: oneOf(raw, 'type', EVENT_TYPES),
     correlationId: text(raw, 'correlationId'),
     actor: text(raw, 'actor'),
@@ -107,6 +96,26 @@ export function parseEventFilter(raw: RawQuery): EventFilter {
   if (filter.from && filter.to && filter.from > filter.to) throw invalid('from must not be later than to');
   return withoutUndefined(filter);
 }
+
+/**
+ * The aliases name the link subjects the services put on their events, so `model=churn` asks
+ * exactly what `subject=model:churn` asks; several given at once must all match.
+ */
+function subjectsOf(raw: RawQuery): string[] {
+  const modelVersion = text(raw, 'modelVersion');
+  const [, name, version] = /^(.+):([1-9]\d{0,8})$/.exec(modelVersion ?? '') ?? [];
+  if (modelVersion !== undefined && !name) throw invalid('modelVersion must be <name>:<version>, e.g. churn:3');
+  const subjects = [
+    text(raw, 'subject'),
+    prefixed('model', text(raw, 'model')),
+    name ? Subject.modelVersion(name, Number(version)) : undefined,
+    prefixed('dataset-version', text(raw, 'datasetVersion')),
+    prefixed('source', text(raw, 'source')),
+  ].filter((subject): subject is string => subject !== undefined);
+  return [...new Set(subjects)].sort();
+}
+
+const prefixed = (kind: string, id: string | undefined) => (id === undefined ? undefined : `${kind}:${id}`);
 
 /** Validates the query parameters of `GET /audit/access-log`. */
 export function parseAccessLogFilter(raw: RawQuery): AccessLogFilter {
@@ -121,8 +130,4 @@ export function parseModelVersionRef(name: unknown, version: unknown): ModelVers
   const number = typeof version === 'number' ? version : typeof version === 'string' && /^[1-9]\d{0,8}$/.test(version) ? Number(version) : NaN;
   if (!Number.isSafeInteger(number) || number < 1) throw invalid('a model version must be a positive integer');
   return { name: ref, version: number };
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,0 +1,16 @@
+import { postgresDatabase } from '@mgov/event-store';
+import { auditHarness } from './audit-test-harness';
+import { chainVerificationBehaviour } from './chain-verification.suite';
+import { digestBehaviour } from './digests.suite';
+import { exportAndPassportBehaviour } from './export-passport.suite';
+
+const url = process.env.MGOV_DATABASE_URL;
+const open = () => postgresDatabase(url!, { applicationName: 'mgov-audit-test' });
+
+// Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/audit`.
+(url ? describe : describe.skip)('audit API on PostgreSQL', () => {
+  const h = auditHarness(open, `audit_api_it_${process.pid}`);
+  describe('verification of every chain', () => chainVerificationBehaviour(h, { url: url!, open }));
+  describe('signed ledger digests', () => digestBehaviour(h));
+  describe('exports and passports', () => exportAndPassportBehaviour(h));
+});
