@@ -1,0 +1,10 @@
+export * from './privacy-error';
+export { cellText } from './cell-text';
+export * from './pseudonymize';
+export * from './generalize';
+export * from './treatment';
+export * from './redact';
+export { passesLuhn } from './luhn';
+export * from './detectors';
+export * from './residue-scan';
+export * from './k-anonymity';
