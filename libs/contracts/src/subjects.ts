@@ -9,6 +9,7 @@ export const Subject = {
   candidate: (id: string) => `candidate:${id}`,
   reviewCase: (id: string) => `review-case:${id}`,
   retraining: (id: string) => `retraining:${id}`,
+  apiKey: (id: string) => `api-key:${id}`,
 } as const;
 
 /** Subjects whose own stream explains where a model came from (walked by lineage queries). */

@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prediction } from '@mgov/contracts';
-import { ApiError, type Caller, MgovClient } from './http-client';
-
-export const steward: Caller = { actor: 'dana.steward', role: 'data-steward' };
-export const scientist: Caller = { actor: 'sam.scientist', role: 'data-scientist' };
-export const reviewer: Caller = { actor: 'rita.reviewer', role: 'model-reviewer' };
-export const auditor: Caller = { actor: 'gus.governance', role: 'governance' };
+import { issueFlowCallers } from './credentials';
+import { ApiError, MgovClient } from './http-client';
 
 export interface FlowOptions {
   readonly urlOf: (service: string) => string;
+  /** An admin's API key (the bootstrap admin's): the flow issues everyone else's keys with it. */
+  readonly adminToken: string;
   /** How predictions reach mgov.predictions: HTTP by default; Kafka in the distributed test. */
   readonly publishPredictions?: (predictions: Prediction[]) => Promise<void>;
   readonly traceparent?: string;
@@ -43,6 +41,9 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   const suffix = randomBytes(3).toString('hex');
   const modelName = `credit-risk-${suffix}`;
   const normal = sampler(Number.parseInt(suffix, 16));
+
+  const { steward, scientist, reviewer, auditor, inference } = await issueFlowCallers(client, { name: 'admin', token: options.adminToken });
+  step('API keys issued (and known to every service)', Object.fromEntries([steward, scientist, reviewer, auditor, inference].map((k) => [k.name, k.roles])));
 
   const { sourceId } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, {
     sourceId: `crm-export-${suffix}`, name: 'CRM export (pseudonymized)', kind: 'anonymized-client',
@@ -93,7 +94,7 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
     predictedClass: i % 4 === 0 ? 'default' : 'repaid', score: 0.5, protectedAttributes: { region: ['north', 'south', 'east'][i % 3] }, groundTruth: null,
   }));
   if (options.publishPredictions) await options.publishPredictions(predictions);
-  else await client.call('monitoring', 'POST', '/monitoring/predictions', { actor: 'scoring-service', role: 'inference-service' }, { predictions });
+  else await client.call('monitoring', 'POST', '/monitoring/predictions', inference, { predictions });
   step('prediction events published', { count: predictions.length });
 
   const reviewCase = await client.eventually('a quarantined review case with a retraining request', async () => {

@@ -1,13 +1,14 @@
-/** A small JSON client for the demo and the end-to-end tests: actor headers, trace header, errors with codes. */
+/** A small JSON client for the demo and the end-to-end tests: bearer credentials, trace header, errors with codes. */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(`${status} ${code}: ${message}`);
   }
 }
 
+/** Someone holding an MGov API key (or any bearer token). */
 export interface Caller {
-  readonly actor: string;
-  readonly role: string;
+  readonly name: string;
+  readonly token: string;
 }
 
 export class MgovClient {
@@ -16,8 +17,10 @@ export class MgovClient {
     private readonly traceparent?: string,
   ) {}
 
-  async call<T>(service: string, method: 'GET' | 'POST', path: string, caller: Caller, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mgov-actor': caller.actor, 'x-mgov-role': caller.role };
+  /** `caller: null` sends no credentials. */
+  async call<T>(service: string, method: 'GET' | 'POST', path: string, caller: Caller | null, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (caller) headers.authorization = `Bearer ${caller.token}`;
     if (this.traceparent) headers.traceparent = this.traceparent;
     const response = await fetch(`${this.urlOf(service)}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();

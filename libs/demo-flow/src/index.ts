@@ -1,2 +1,3 @@
 export * from './governance-flow';
 export * from './http-client';
+export * from './credentials';

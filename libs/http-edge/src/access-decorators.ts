@@ -1,16 +1,18 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import type { Role } from '@mgov/auth';
 
-/** The roles MGov knows. `admin` may do everything; `governance-auditor` only reads audit data. */
-export const ROLES = [
-  'data-steward', 'data-scientist', 'model-reviewer', 'ml-engineer', 'governance-auditor', 'inference-service', 'admin',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '@mgov/auth';
 
 export const REQUIRED_ROLES = 'mgov:required-roles';
 export const PUBLIC_ROUTE = 'mgov:public-route';
+/** The OpenAPI extensions that publish each operation's rule (read by clients and by the access tests). */
+export const OPENAPI_ROLES = 'x-mgov-roles';
+export const OPENAPI_PUBLIC = 'x-mgov-public';
 
 /** Declares which roles may call a route (any one of them suffices; admin always may). */
-export const Requires = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+export const Requires = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiBearerAuth(), ApiExtension(OPENAPI_ROLES, [...roles]));
 
 /** Declares a route open to anyone, without credentials (only `/health`). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(OPENAPI_PUBLIC, true));

@@ -1,25 +1,33 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
+import { AccessGuard } from './access.guard';
+import type { Authenticator } from './authenticator';
 import { bodyParserErrors, StableErrorFilter } from './error-filter';
 import { HealthController, READINESS, type Readiness } from './health.controller';
 import { httpMetrics } from './metrics';
 import { traceRequests } from './trace-middleware';
+import { WhoAmIController } from './whoami.controller';
 
 export interface HttpAppOptions {
   readonly title: string;
   readonly modules: readonly DynamicModule[];
   readonly readiness: Readiness;
+  readonly authenticator: Authenticator;
   readonly bodyLimit?: string;
 }
 
-/** One NestJS app over the given service modules, with health, OpenAPI, errors and tracing. */
+/**
+ * One NestJS app over the given service modules, with access control, health, OpenAPI, errors and
+ * tracing. `/openapi.json` and `/metrics` bypass the guard on purpose: the API's shape is no secret,
+ * and metrics carry route patterns and counts only, for scrapers that hold no MGov credential.
+ */
 export async function createHttpApp(options: HttpAppOptions): Promise<INestApplication> {
   @Module({
     imports: [...options.modules],
-    controllers: [HealthController],
+    controllers: [HealthController, WhoAmIController],
     providers: [{ provide: READINESS, useValue: options.readiness }],
   })
   class PlatformHttpModule {}
@@ -31,8 +39,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   app.use(bodyParserErrors);
   app.use(traceRequests(options.title));
   app.useGlobalFilters(new StableErrorFilter());
+  app.useGlobalGuards(new AccessGuard(app.get(Reflector), options.authenticator, () => options.readiness.ready()));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(options.title).setVersion('0.1.0').build());
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(options.title).setVersion('0.1.0').addBearerAuth().build());
   app.getHttpAdapter().get('/openapi.json', (_req: unknown, res: { json(body: unknown): void }) => res.json(document));
   app.getHttpAdapter().get('/metrics', metrics.handler);
   return app;

@@ -3,7 +3,11 @@ import type { Database } from '@mgov/event-store';
 import type { MessageBus } from '@mgov/messaging';
 import { ServiceKernel } from '@mgov/service-runtime';
 import { logger } from '@mgov/telemetry';
+import { projectedApiKeys } from './api-key-directory';
+import { Authenticator } from './authenticator';
 import { createHttpApp } from './http-app';
+import type { JwtSettings } from './jwt-settings';
+import { jwtVerifier } from './jwt-verifier';
 import type { PlatformSettings, ServiceDefinition } from './service-definition';
 
 const log = logger('host');
@@ -16,6 +20,8 @@ export interface HostOptions {
   readonly settings: PlatformSettings;
   readonly port: number;
   readonly host?: string;
+  /** How people's JWTs are verified; null or absent: only API keys are accepted. */
+  readonly jwt?: JwtSettings | null;
 }
 
 /** A running process: one or more services behind one HTTP port. */
@@ -35,10 +41,14 @@ export async function hostServices(options: HostOptions): Promise<RunningHost> {
   const kernels = options.definitions.map((d) => new ServiceKernel({ name: d.name, db: options.db, bus: options.bus }));
   const created = options.definitions.map((d, i) => d.create(kernels[i].runtime, options.settings));
   let ready = false;
+  // The key owner's write model if this process hosts it (instant revocation), else this service's projection.
+  const apiKeys = created.find((c) => c.apiKeys)?.apiKeys ?? projectedApiKeys(options.db, kernels[0].runtime.schema);
+  const authenticator = new Authenticator({ apiKeys, jwt: options.jwt ? jwtVerifier(options.jwt) : null });
   const app = await createHttpApp({
     title: options.title,
-    modules: created.map((c) => c.http as DynamicModule),
+    modules: created.flatMap((c): DynamicModule[] => (Array.isArray(c.http) ? [...c.http] : [c.http as DynamicModule])),
     readiness: { ready: () => ready, services: () => options.definitions.map((d) => d.name) },
+    authenticator,
   });
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');

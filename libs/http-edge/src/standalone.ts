@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { postgresDatabase } from '@mgov/event-store';
 import { kafkaBus } from '@mgov/messaging';
 import { initTelemetry, logger } from '@mgov/telemetry';
+import { jwtSettingsFromEnv } from './jwt-settings';
 import { hostServices } from './service-host';
 import type { ServiceDefinition } from './service-definition';
 
@@ -27,9 +28,11 @@ export async function runStandalone(definition: ServiceDefinition, options: { de
       db,
       bus,
       port: Number(process.env.MGOV_PORT ?? options.defaultPort),
+      jwt: jwtSettingsFromEnv(),
       settings: {
         objectStoreDir: process.env.MGOV_OBJECT_STORE_DIR ?? join(tmpdir(), 'mgov-objects'),
         monitoringWindowSize: Number(process.env.MGOV_MONITORING_WINDOW ?? 50),
+        bootstrapToken: process.env.MGOV_BOOTSTRAP_TOKEN || null,
       },
     });
     const shutdown = () => void host.stop().finally(() => process.exit(0));

@@ -5,3 +5,4 @@ export * from './command-executor';
 export * from './service-module';
 export * from './service-kernel';
 export * from './message-decoding';
+export * from './api-key-projection';

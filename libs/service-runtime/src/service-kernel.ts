@@ -5,6 +5,7 @@ import {
 } from '@mgov/event-store';
 import { type MessageBus, migrateInbox, outboxRelay, processOnce, type Subscription, Topics, withDeadLetters } from '@mgov/messaging';
 import { Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
+import { apiKeyProjection } from './api-key-projection';
 import { CommandExecutor } from './command-executor';
 import { type Clock, systemClock } from './ports';
 import { decodeMessage, messageId } from './message-decoding';
@@ -80,7 +81,9 @@ export class ServiceKernel {
       { name: 'events', topic: Topics.events(name), eventTypes: null as readonly string[] | null, key: (e: EnvelopedEvent) => e.envelope.streamId },
       ...(module.publications ?? []).map((p) => ({ ...p, eventTypes: p.eventTypes })),
     ];
-    const reactorTopics = module.reactors.flatMap((r) => r.topics);
+    // Every service verifies API keys itself, from its own projection of audit's key events.
+    const reactors = [...module.reactors, apiKeyProjection(schema)];
+    const reactorTopics = reactors.flatMap((r) => r.topics);
     await bus.ensureTopics([...new Set([...publications.map((p) => p.topic), ...reactorTopics, Topics.dlq])]);
 
     const checkpoints = createCheckpointStore(schema);
@@ -106,7 +109,7 @@ export class ServiceKernel {
       this.running.push(relay);
     }
 
-    for (const reactor of module.reactors) {
+    for (const reactor of reactors) {
       if (reactor.setup) await db.transaction((tx) => reactor.setup!(tx));
       const groupId = `mgov.${name}.${reactor.name}`;
       const subscription = await bus.subscribe({
@@ -124,7 +127,8 @@ export class ServiceKernel {
       });
       this.subscriptions.push(subscription);
     }
-    this.log.info({ schema, readModels: module.readModels.length, reactors: module.reactors.length }, 'service started');
+    await module.onStarted?.();
+    this.log.info({ schema, readModels: module.readModels.length, reactors: reactors.length }, 'service started');
   }
 
   /** Rebuilds every read model from position 0 (used by tests and by operators). */

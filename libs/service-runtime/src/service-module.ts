@@ -62,4 +62,6 @@ export interface ServiceModule {
   readonly readModels: readonly ReadModel[];
   readonly reactors: readonly Reactor[];
   readonly publications?: readonly Publication[];
+  /** Runs once the read models have caught up and the reactors run (e.g. seeding the bootstrap admin); a failure fails the start. */
+  readonly onStarted?: () => Promise<void>;
 }

@@ -2,21 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { MgovClient, reviewer, scientist, steward } from '@mgov/demo-flow';
+import { type FlowCallers, issueApiKey, issueFlowCallers, MgovClient } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
+import { bootstrapAdmin } from './access.fixture';
 
 // Bad input gets a stable code and a message that says what to do, and writes nothing.
 describe('bad input on the HTTP APIs (embedded runtime)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mgov-bad-input-'));
   let host: RunningHost;
   let client: MgovClient;
+  let callers: FlowCallers;
+  const admin = bootstrapAdmin();
   const raw = (path: string, init: RequestInit) => fetch(`${host.url}${path}`, init).then(async (r) => ({ status: r.status, body: await r.json() }));
   const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal'); }, (e) => e);
 
   beforeAll(async () => {
-    host = await startEmbeddedPlatform({ dataDir, port: 0 });
+    host = await startEmbeddedPlatform({ dataDir, port: 0, bootstrapToken: admin.token });
     client = new MgovClient(() => host.url);
+    callers = await issueFlowCallers(client, admin);
   }, 120_000);
   afterAll(async () => {
     await host?.stop();
@@ -36,6 +40,7 @@ describe('bad input on the HTTP APIs (embedded runtime)', () => {
   });
 
   it('refuses wrong types and unknown values with the field named', async () => {
+    const { steward, inference, auditor } = callers;
     const kind = await failure(client.call('lineage', 'POST', '/lineage/sources', steward, { name: 'x', kind: 'scraped', license: 'MIT', owner: 'o' }));
     expect(kind).toMatchObject({ status: 400, code: 'LINEAGE.INVALID_SOURCE_KIND' });
     const types = await failure(client.call('lineage', 'POST', '/lineage/sources', steward, { name: 42, kind: 'internal', license: 'MIT', owner: 'o' }));
@@ -43,23 +48,25 @@ describe('bad input on the HTTP APIs (embedded runtime)', () => {
     expect((types as Error).message).toContain('data.name = 42');
     const rows = await failure(client.call('lineage', 'POST', '/lineage/dataset-versions', steward, { datasetName: 'd', sourceIds: ['s'], rows: 'all of them' }));
     expect(rows).toMatchObject({ status: 400, code: 'LINEAGE.EMPTY_DATASET' });
-    const prediction = await failure(client.call('monitoring', 'POST', '/monitoring/predictions', scientist, {
+    const prediction = await failure(client.call('monitoring', 'POST', '/monitoring/predictions', inference, {
       predictions: [{ predictionId: 'p', modelName: 'm', modelVersion: 'one' }],
     }));
     expect(prediction).toMatchObject({ status: 400, code: 'MONITORING.INVALID_PREDICTION' });
-    const query = await failure(client.call('audit', 'GET', '/audit/events?limit=lots', reviewer));
+    const query = await failure(client.call('audit', 'GET', '/audit/events?limit=lots', auditor));
     expect(query).toMatchObject({ status: 400, code: 'AUDIT.INVALID_QUERY' });
   });
 
   it('refuses a run on uncleared data, and records the refusal', async () => {
+    const { scientist, auditor } = callers;
     const refused = await failure(client.call('experiment', 'POST', '/experiment/runs', scientist, { experimentName: 'e', datasetVersionIds: ['f'.repeat(64)] }));
     expect(refused).toMatchObject({ status: 422, code: 'EXPERIMENT.DATASET_NOT_ELIGIBLE' });
     const recorded = await client.eventually('the refusal in the audit ledger', async () =>
-      (await client.call<{ events: unknown[] }>('audit', 'GET', `/audit/events?type=RunRefused&subject=dataset-version:${'f'.repeat(64)}`, reviewer)).events);
+      (await client.call<{ events: unknown[] }>('audit', 'GET', `/audit/events?type=RunRefused&subject=dataset-version:${'f'.repeat(64)}`, auditor)).events);
     expect(recorded).toHaveLength(1);
   });
 
   it('refuses forbidden roles and self-approval, and registers nothing', async () => {
+    const { steward, scientist, reviewer } = callers;
     const suffix = randomBytes(3).toString('hex');
     const { sourceId } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, { name: 's', kind: 'internal', license: 'MIT', owner: 'o' });
     const { datasetVersionId } = await client.call<{ datasetVersionId: string }>('lineage', 'POST', '/lineage/dataset-versions', steward, {
@@ -74,10 +81,13 @@ describe('bad input on the HTTP APIs (embedded runtime)', () => {
     const { candidateId } = await client.eventually('candidate', () =>
       client.call<{ candidateId: string }>('registry', 'POST', `/registry/models/${model}/candidates`, scientist, { runId, artifactDigest: digest }));
 
-    const self = await failure(client.call('registry', 'POST', `/registry/models/${model}/candidates/${candidateId}/approve`, { actor: scientist.actor, role: 'model-reviewer' }, {}));
+    // The same person holding a reviewer key too: the role passes the guard, the registry's decider still refuses.
+    const scientistAsReviewer = await issueApiKey(client, admin, scientist.name, ['model-reviewer']);
+    const self = await failure(client.call('registry', 'POST', `/registry/models/${model}/candidates/${candidateId}/approve`, scientistAsReviewer, {}));
     expect(self).toMatchObject({ status: 403, code: 'REGISTRY.SEPARATION_OF_DUTIES' });
-    const role = await failure(client.call('registry', 'POST', `/registry/models/${model}/candidates/${candidateId}/approve`, { actor: 'someone', role: 'data-scientist' }, {}));
-    expect(role).toMatchObject({ status: 403, code: 'REGISTRY.FORBIDDEN_ROLE' });
+    const role = await failure(client.call('registry', 'POST', `/registry/models/${model}/candidates/${candidateId}/approve`, scientist, {}));
+    expect(role).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
+    expect((role as Error).message).toContain('model-reviewer');
     const mismatch = await failure(client.call('registry', 'POST', `/registry/models/${model}/candidates`, scientist, { runId, artifactDigest: `sha256:${'0'.repeat(64)}` }));
     expect(mismatch).toMatchObject({ status: 422, code: 'REGISTRY.DIGEST_MISMATCH' });
     expect(await client.call('registry', 'GET', `/registry/models/${model}/versions`, reviewer)).toEqual([]);

@@ -6,9 +6,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { avroCodec, type EnvelopedEvent, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
-import { runGovernanceFlow } from '@mgov/demo-flow';
+import { ApiError, issueApiKey, MgovClient, runGovernanceFlow, untilKnownEverywhere } from '@mgov/demo-flow';
 import { expectWholeGovernanceChain } from './governance-chain.expectations';
 import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
+import { bootstrapAdmin } from './access.fixture';
 
 const databaseUrl = process.env.MGOV_DATABASE_URL as string;
 const brokers = (process.env.MGOV_KAFKA_BROKERS as string).split(',');
@@ -20,6 +21,8 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
   const downstream = kafka.consumer({ groupId: `downstream-${database}` });
   const quarantined: EnvelopedEvent[] = [];
   let services: ServiceProcess[] = [];
+  const bootstrap = bootstrapAdmin();
+  const urlOf = (name: string) => (services.find((s) => s.name === name) as ServiceProcess).url;
 
   beforeAll(async () => {
     const admin = new Client({ connectionString: databaseUrl });
@@ -31,7 +34,7 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
     const logDir = mkdtempSync(join(tmpdir(), 'mgov-distributed-'));
     const env = {
       MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: brokers.join(','), MGOV_MONITORING_WINDOW: '50',
-      MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn',
+      MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn', MGOV_BOOTSTRAP_TOKEN: bootstrap.token,
     };
     services = await Promise.all(SERVICES.map((name) => startServiceProcess(name, env, logDir)));
     await Promise.all(services.map((s) => waitForHealth(s)));
@@ -49,7 +52,6 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
 
   it('runs the whole governance flow through Kafka, one trace from the first call to the audit chain', async () => {
     const traceId = randomBytes(16).toString('hex');
-    const urlOf = (name: string) => (services.find((s) => s.name === name) as ServiceProcess).url;
     const publishPredictions = async (predictions: Prediction[]) => {
       await producer.send({
         topic: Topics.predictions,
@@ -59,7 +61,7 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
       });
     };
     try {
-      const result = await runGovernanceFlow({ urlOf, publishPredictions, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, windowSize: 50 });
+      const result = await runGovernanceFlow({ urlOf, adminToken: bootstrap.token, publishPredictions, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, windowSize: 50 });
       expectWholeGovernanceChain(result);
       expect(new Set(result.chain.events.map((e) => e.traceId))).toEqual(new Set([traceId]));
       const deadline = Date.now() + 60_000;
@@ -72,4 +74,16 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
       throw error;
     }
   }, 240_000);
+
+  it('accepts the bootstrap admin everywhere once audit published it, and a revocation once each service consumed it', async () => {
+    const client = new MgovClient(urlOf);
+    await untilKnownEverywhere(client, [bootstrap]);
+    const key = await issueApiKey(client, bootstrap, 'short.lived', ['data-steward']);
+    await untilKnownEverywhere(client, [key]);
+    await client.call('audit', 'POST', `/access/api-keys/${key.keyId}/revoke`, bootstrap, { reason: 'e2e' });
+    const revoked = (service: string) => client.call(service, 'GET', '/access/whoami', key).then(() => false, (e) => e instanceof ApiError && e.code === 'AUTH.API_KEY_REVOKED');
+    // Audit decides on its write model: at once. Every other service: once it consumed ApiKeyRevoked from Kafka.
+    expect(await revoked('audit')).toBe(true);
+    await Promise.all(SERVICES.map((service) => client.eventually(`${service} to refuse the revoked key`, () => revoked(service), 30_000)));
+  }, 120_000);
 });

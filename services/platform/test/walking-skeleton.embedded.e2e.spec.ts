@@ -10,6 +10,7 @@ import { activeTraceContext, Attr, initTelemetry, shutdownTelemetry } from '@mgo
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { runGovernanceFlow } from '@mgov/demo-flow';
 import { expectWholeGovernanceChain } from './governance-chain.expectations';
+import { bootstrapAdmin } from './access.fixture';
 
 const spans = new InMemorySpanExporter();
 initTelemetry({ serviceName: 'mgov-e2e', exporter: spans });
@@ -18,9 +19,10 @@ describe('walking skeleton on the embedded runtime (one process, PGlite, in-proc
   const dataDir = mkdtempSync(join(tmpdir(), 'mgov-embedded-'));
   let host: RunningHost;
   const quarantined: EnvelopedEvent[] = [];
+  const admin = bootstrapAdmin();
 
   beforeAll(async () => {
-    host = await startEmbeddedPlatform({ dataDir, port: 0, monitoringWindowSize: 50 });
+    host = await startEmbeddedPlatform({ dataDir, port: 0, monitoringWindowSize: 50, bootstrapToken: admin.token });
     await host.bus.subscribe({
       groupId: 'downstream-test', topics: [Topics.quarantine], fromBeginning: true,
       handle: async (message) => void quarantined.push(avroCodec().decodeEvent(message.value)),
@@ -37,7 +39,7 @@ describe('walking skeleton on the embedded runtime (one process, PGlite, in-proc
     const root = trace.getTracer('e2e').startSpan('governance flow');
     const traceId = root.spanContext().traceId;
     const { traceparent } = context.with(trace.setSpan(context.active(), root), activeTraceContext);
-    const result = await runGovernanceFlow({ urlOf: () => host.url, traceparent: traceparent ?? undefined, windowSize: 50 });
+    const result = await runGovernanceFlow({ urlOf: () => host.url, adminToken: admin.token, traceparent: traceparent ?? undefined, windowSize: 50 });
     root.end();
 
     expectWholeGovernanceChain(result);
@@ -52,8 +54,8 @@ describe('walking skeleton on the embedded runtime (one process, PGlite, in-proc
 
   it('keeps every fact across a restart on the same data directory', async () => {
     await host.stop();
-    host = await startEmbeddedPlatform({ dataDir, port: 0, monitoringWindowSize: 50 });
-    const verify = (await (await fetch(`${host.url}/audit/verify`)).json()) as { ok: boolean; entries: number };
+    host = await startEmbeddedPlatform({ dataDir, port: 0, monitoringWindowSize: 50, bootstrapToken: admin.token });
+    const verify = (await (await fetch(`${host.url}/audit/verify`, { headers: { authorization: `Bearer ${admin.token}` } })).json()) as { ok: boolean; entries: number };
     expect(verify).toMatchObject({ ok: true });
     expect(verify.entries).toBeGreaterThanOrEqual(13);
     const health = await fetch(`${host.url}/health`);

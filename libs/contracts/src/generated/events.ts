@@ -19,6 +19,30 @@ export interface Actor {
   readonly role: string;
 }
 
+export interface ApiKeyIssuedData {
+  readonly keyId: string;
+  readonly name: string;
+  readonly roles: ReadonlyArray<string>;
+  readonly secretHash: string;
+  readonly hashAlgorithm: string;
+  readonly expiresAt: null | number;
+}
+
+export interface ApiKeyIssued {
+  readonly type: 'ApiKeyIssued';
+  readonly data: ApiKeyIssuedData;
+}
+
+export interface ApiKeyRevokedData {
+  readonly keyId: string;
+  readonly reason: string;
+}
+
+export interface ApiKeyRevoked {
+  readonly type: 'ApiKeyRevoked';
+  readonly data: ApiKeyRevokedData;
+}
+
 export interface RunCompletedData {
   readonly runId: string;
   readonly metrics: Readonly<Record<string, number>>;
@@ -248,6 +272,10 @@ export interface ReviewCaseOpened {
   readonly data: ReviewCaseOpenedData;
 }
 
+export type AuditEvent =
+  | ApiKeyIssued
+  | ApiKeyRevoked;
+
 export type ExperimentEvent =
   | RunCompleted
   | RunRefused
@@ -273,6 +301,7 @@ export type RetrainingEvent =
   | ReviewCaseOpened;
 
 export type DomainEvent =
+  | AuditEvent
   | ExperimentEvent
   | LineageEvent
   | MonitoringEvent
@@ -281,9 +310,11 @@ export type DomainEvent =
 
 export type EventType = DomainEvent['type'];
 
-export type EventContext = 'experiment' | 'lineage' | 'monitoring' | 'registry' | 'retraining';
+export type EventContext = 'audit' | 'experiment' | 'lineage' | 'monitoring' | 'registry' | 'retraining';
 
 export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
+  ApiKeyIssued: 'audit',
+  ApiKeyRevoked: 'audit',
   RunCompleted: 'experiment',
   RunRefused: 'experiment',
   RunStarted: 'experiment',
