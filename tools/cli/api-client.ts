@@ -1,9 +1,8 @@
 import { ApiError, UnreachableError } from './failures';
 
-/** Who is calling; sent as `x-mgov-actor` / `x-mgov-role` when known (the server says "anonymous" otherwise). */
+/** Who is calling: an API key or a JWT, sent as `Authorization: Bearer <token>`. */
 export interface Caller {
-  readonly actor?: string;
-  readonly role?: string;
+  readonly token?: string;
 }
 
 export type Query = Readonly<Record<string, string | undefined>>;
@@ -17,7 +16,7 @@ interface Request {
   readonly answers?: readonly number[];
 }
 
-/** The JSON client of every command: actor headers in, `{error: {code, message}}` out as ApiError. */
+/** The JSON client of every command: bearer token in, `{error: {code, message}}` out as ApiError. */
 export class MgovApi {
   private readonly baseUrl: string;
 
@@ -37,8 +36,7 @@ export class MgovApi {
     const url = this.baseUrl + request.path + queryString(request.query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.caller.actor) headers['x-mgov-actor'] = this.caller.actor;
-    if (this.caller.role) headers['x-mgov-role'] = this.caller.role;
+    if (this.caller.token) headers.authorization = `Bearer ${this.caller.token}`;
     let status: number;
     let text: string;
     try {

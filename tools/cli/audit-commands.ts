@@ -43,12 +43,11 @@ const eventColumns: readonly Column<AuditEvent>[] = [
 export function addAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit ledger (audit)');
 
-  // `--actor` filters here, so the caller's own actor goes before the command or in MGOV_ACTOR.
-  leaf(audit, 'events', 'query ledger events, oldest first (GET /audit/events)', ['actor'])
+  leaf(audit, 'events', 'query ledger events, oldest first (GET /audit/events)')
     .option('--subject <subject>', 'events linked to a subject, e.g. model-version:credit-risk:1')
     .option('--type <type>', 'event type, e.g. ModelQuarantined')
     .option('--correlation-id <id>', 'one governance flow')
-    .option('--actor <id>', 'events by this actor (your own actor: mgov --actor <id> audit events …, or MGOV_ACTOR)')
+    .option('--actor <id>', 'events by this actor')
     .option('--service <service>', 'the service that recorded it, e.g. registry')
     .option('--from <instant>', 'occurred at or after (ISO 8601, e.g. 2030-01-31T12:00:00Z)')
     .option('--to <instant>', 'occurred before (ISO 8601)')

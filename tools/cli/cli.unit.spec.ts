@@ -165,24 +165,24 @@ describe('mgov dataset register', () => {
 });
 
 describe('caller and request shapes', () => {
-  it('sends the actor and role headers given as options', async () => {
+  it('sends the token given as an option as a bearer credential', async () => {
     stub.on('GET /lineage/sources', []);
-    expect((await mgov(['source', 'list', '--actor', 'dana.steward', '--role', 'data-steward'])).code).toBe(0);
-    expect(stub.requests[0].headers).toMatchObject({ 'x-mgov-actor': 'dana.steward', 'x-mgov-role': 'data-steward' });
+    expect((await mgov(['source', 'list', '--token', 'mgov_k1_secret'])).code).toBe(0);
+    expect(stub.requests[0].headers).toMatchObject({ authorization: 'Bearer mgov_k1_secret' });
   });
 
-  it('takes the actor and role from MGOV_ACTOR / MGOV_ROLE', async () => {
+  it('takes the token from MGOV_TOKEN and sends no identity headers of its own', async () => {
     stub.on('GET /lineage/sources', []);
-    await mgov(['source', 'list'], { MGOV_ACTOR: 'gus.governance', MGOV_ROLE: 'governance' });
-    expect(stub.requests[0].headers).toMatchObject({ 'x-mgov-actor': 'gus.governance', 'x-mgov-role': 'governance' });
+    await mgov(['source', 'list'], { MGOV_TOKEN: 'mgov_k2_secret' });
+    expect(stub.requests[0].headers).toMatchObject({ authorization: 'Bearer mgov_k2_secret' });
+    expect(stub.requests[0].headers['x-mgov-actor']).toBeUndefined();
   });
 
-  it('audit events: --actor after the command filters, the caller comes before it', async () => {
+  it('audit events: --actor filters by actor', async () => {
     stub.on('GET /audit/events', { events: [], nextCursor: null });
-    const args = ['--actor', 'gus.governance', 'audit', 'events', '--actor', 'dana.steward', '--correlation-id', 'c-1', '--limit', '10', '--after', '5'];
+    const args = ['audit', 'events', '--actor', 'dana.steward', '--correlation-id', 'c-1', '--limit', '10', '--after', '5'];
     expect((await mgov(args)).code).toBe(0);
     expect(stub.requests[0].query).toEqual({ actor: 'dana.steward', correlationId: 'c-1', limit: '10', after: '5' });
-    expect(stub.requests[0].headers['x-mgov-actor']).toBe('gus.governance');
   });
 
   it('run start and complete send params and numeric metrics', async () => {

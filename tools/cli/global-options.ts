@@ -4,7 +4,7 @@ import { httpUrl } from './arguments';
 import { FORMATS, type Format, Output } from './output';
 
 export const DEFAULT_URL = 'http://localhost:8080';
-const GLOBAL_KEYS = ['url', 'format', 'actor', 'role'] as const;
+const GLOBAL_KEYS = ['url', 'format', 'token'] as const;
 type GlobalKey = (typeof GLOBAL_KEYS)[number];
 type GlobalValues = Partial<Record<GlobalKey, string>>;
 
@@ -24,13 +24,9 @@ function globalOption(key: GlobalKey, onProgram: boolean): Option {
       const option = new Option('--format <format>', 'output format').choices(FORMATS);
       return onProgram ? option.default(process.stdout.isTTY ? 'table' : 'json', 'table on a terminal, json otherwise') : option;
     }
-    case 'actor': {
-      const option = new Option('--actor <id>', 'who is acting (x-mgov-actor)');
-      return onProgram ? option.env('MGOV_ACTOR') : option;
-    }
-    case 'role': {
-      const option = new Option('--role <role>', 'the actor\'s role (x-mgov-role)');
-      return onProgram ? option.env('MGOV_ROLE') : option;
+    case 'token': {
+      const option = new Option('--token <token>', 'API key or JWT (sent as Authorization: Bearer)');
+      return onProgram ? option.env('MGOV_TOKEN') : option;
     }
     default: {
       const unknownKey: never = key;
@@ -73,7 +69,7 @@ export function cliOf(command: Command): Cli {
   const local = leafGlobals.get(command) ?? new Set<GlobalKey>();
   const value = (key: GlobalKey) => (local.has(key) ? own[key] : undefined) ?? shared[key];
   return {
-    api: new MgovApi(value('url') ?? DEFAULT_URL, { actor: value('actor'), role: value('role') }),
+    api: new MgovApi(value('url') ?? DEFAULT_URL, { token: value('token') }),
     out: new Output((value('format') ?? 'json') as Format),
   };
 }
