@@ -137,6 +137,7 @@ export interface SourceRegisteredData {
   readonly license: string;
   readonly owner: string;
   readonly personalDataColumns: ReadonlyArray<string>;
+  readonly licenseExpiresAt: null | number;
 }
 
 export interface SourceRegistered {

@@ -42,7 +42,7 @@ export const topicOf = (event: EnvelopedEvent) => `mgov.${EVENT_CONTEXT[event.ty
 export function governanceFlow() {
   const flow = new FlowBuilder();
   const source = (id: string, corr: string) =>
-    flow.add('SourceRegistered', { sourceId: id, name: id, kind: 'database', license: 'internal', owner: 'steward', personalDataColumns: [] },
+    flow.add('SourceRegistered', { sourceId: id, name: id, kind: 'database', license: 'internal', owner: 'steward', personalDataColumns: [], licenseExpiresAt: null },
       Subject.source(id), [Subject.source(id)], steward, corr);
   const dataset = (id: string, sources: string[], parents: string[], corr: string) =>
     flow.add('DatasetVersionRegistered', {

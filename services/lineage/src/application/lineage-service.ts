@@ -3,6 +3,7 @@ import { type CommandMetadata, DomainError } from '@mgov/decider';
 import { datasetVersionDecider, SOURCE_KINDS, type SourceKind, sourceDecider } from '@mgov/lineage-domain';
 import type { ServiceModule, ServiceRuntime } from '@mgov/service-runtime';
 import { profileColumns } from '@mgov/stats';
+import { parseLicenseExpiry } from '../licenses/license-expiry';
 import { ContentAddressedStore } from './content-addressed-store';
 import { type DatasetVersionRow, lineageCatalog, type SourceRow } from './lineage-read-models';
 import { lineageLinks } from './links';
@@ -14,6 +15,8 @@ export interface RegisterSourceInput {
   readonly license: string;
   readonly owner: string;
   readonly personalDataColumns?: readonly string[];
+  /** ISO 8601 date or epoch ms; absent or null: the license does not expire. */
+  readonly licenseExpiresAt?: string | number | null;
 }
 
 export interface RegisterDatasetVersionInput {
@@ -47,7 +50,8 @@ export class LineageService {
       links: lineageLinks,
       command: {
         type: 'RegisterSource', sourceId, name: input.name, kind: input.kind, license: input.license ?? '',
-        owner: input.owner ?? metadata.actor.id, personalDataColumns: input.personalDataColumns ?? [], metadata,
+        owner: input.owner ?? metadata.actor.id, personalDataColumns: input.personalDataColumns ?? [],
+        licenseExpiresAt: parseLicenseExpiry(input.licenseExpiresAt), metadata,
       },
     });
     return { sourceId };

@@ -12,6 +12,8 @@ export type SourceCommand = {
   readonly license: string;
   readonly owner: string;
   readonly personalDataColumns: readonly string[];
+  /** When the license ends (epoch ms); absent or null: it does not expire. */
+  readonly licenseExpiresAt?: number | null;
   readonly metadata: CommandMetadata;
 };
 
@@ -30,7 +32,8 @@ function registerSource(command: SourceCommand, state: SourceState): SourceEvent
     throw new DomainError('LINEAGE.LICENSE_REQUIRED', 'a source needs a license: an SPDX id or the terms text', 400);
   }
   const { sourceId, name, kind, license, owner, personalDataColumns } = command;
-  return [{ type: 'SourceRegistered', data: { sourceId, name, kind, license, owner, personalDataColumns: [...personalDataColumns] } }];
+  const licenseExpiresAt = command.licenseExpiresAt ?? null;
+  return [{ type: 'SourceRegistered', data: { sourceId, name, kind, license, owner, personalDataColumns: [...personalDataColumns], licenseExpiresAt } }];
 }
 
 export const sourceDecider: Decider<SourceCommand, SourceEvent, SourceState> = {
