@@ -1,44 +1,24 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { fixtureFiles, runMgov } from './cli-harness';
 import { closedUrl, StubServer } from './stub-server';
 
 // The CLI as a user runs it: a child process against a stub MGov that records what it was sent.
-const root = join(__dirname, '../..');
 const stub = new StubServer();
-const files = mkdtempSync(join(tmpdir(), 'mgov-cli-'));
-
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function mgov(args: readonly string[], env: Record<string, string> = {}): Promise<Outcome> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MGOV_')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'tools/cli/mgov.js'), ...args], { cwd: root, env: { ...clean, MGOV_URL: stub.url, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
-
-function file(name: string, content: string): string {
-  const path = join(files, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { dir, file } = fixtureFiles();
+const mgov = (args: readonly string[], env: Record<string, string> = {}) => runMgov(args, { MGOV_URL: stub.url, ...env });
 
 beforeAll(() => stub.start());
-afterAll(() => stub.stop());
+afterAll(async () => {
+  await stub.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 beforeEach(() => stub.reset());
 
 describe('mgov usage', () => {
   it('--help exits 0 and lists every command group', async () => {
     const { code, stdout } = await mgov(['--help']);
     expect(code).toBe(0);
-    for (const command of ['health', 'source', 'dataset', 'run', 'model', 'monitoring', 'cases', 'audit']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['health', 'source', 'dataset', 'run', 'model', 'monitoring', 'cases', 'audit', 'auth', 'bias']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('--help works on a nested command', async () => {

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { version } from '../../package.json';
 import { addAuditCommands } from './audit-commands';
+import { addAuthCommands } from './auth-commands';
+import { addBiasCommands } from './bias-commands';
 import { addCaseCommands } from './case-commands';
 import { addDatasetCommands } from './dataset-commands';
 import { addLeafGlobalOptions, addProgramOptions } from './global-options';
@@ -15,6 +17,7 @@ Exit codes:
   0  success
   1  the server refused or failed (stderr: error CODE: message)
   2  usage error: bad arguments or options, an unreadable or malformed input file
+     (mgov bias: also an empty file or a column the file lacks)
   3  audit verification failed (the ledger's hash chain is broken)
   4  cannot reach MGov at --url`;
 
@@ -36,6 +39,8 @@ export function buildProgram(): Command {
   addMonitoringCommands(program);
   addCaseCommands(program);
   addAuditCommands(program);
+  addAuthCommands(program);
+  addBiasCommands(program);
   addLeafGlobalOptions(program);
   return program;
 }
