@@ -15,3 +15,4 @@ export * from './jwt-settings';
 export * from './jwt-verifier';
 export * from './authenticator';
 export * from './access.guard';
+export * from './bus-transport';

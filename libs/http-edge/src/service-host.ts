@@ -5,6 +5,7 @@ import { ServiceKernel } from '@mgov/service-runtime';
 import { logger } from '@mgov/telemetry';
 import { projectedApiKeys } from './api-key-directory';
 import { Authenticator } from './authenticator';
+import { BusTransport } from './bus-transport';
 import { createHttpApp } from './http-app';
 import type { JwtSettings } from './jwt-settings';
 import { jwtVerifier } from './jwt-verifier';
@@ -38,7 +39,11 @@ export interface RunningHost {
  * started), so a supervisor can watch the port from the very start.
  */
 export async function hostServices(options: HostOptions): Promise<RunningHost> {
-  const kernels = options.definitions.map((d) => new ServiceKernel({ name: d.name, db: options.db, bus: options.bus }));
+  // Reactors consume through a NestJS microservice transport over the bus port.
+  const transport = new BusTransport(options.bus);
+  const kernels = options.definitions.map((d) => new ServiceKernel({
+    name: d.name, db: options.db, bus: options.bus, subscribe: (subscription) => transport.register(subscription),
+  }));
   const created = options.definitions.map((d, i) => d.create(kernels[i].runtime, options.settings));
   let ready = false;
   // The key owner's write model if this process hosts it (instant revocation), else this service's projection.
@@ -53,6 +58,8 @@ export async function hostServices(options: HostOptions): Promise<RunningHost> {
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
   for (const [i, kernel] of kernels.entries()) await kernel.start(created[i].module);
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   ready = true;
   log.info({ url, services: options.definitions.map((d) => d.name) }, 'ready');
   return {

@@ -3,7 +3,9 @@ import { type AvroCodec, avroCodec, type EnvelopedEvent } from '@mgov/contracts'
 import {
   createCheckpointStore, createEventStore, type Database, migrate, type Projection, projectionRunner, type ProjectionRunner, type StoredEvent,
 } from '@mgov/event-store';
-import { type MessageBus, migrateInbox, outboxRelay, processOnce, type Subscription, Topics, withDeadLetters } from '@mgov/messaging';
+import {
+  type MessageBus, migrateInbox, outboxRelay, processOnce, type Subscription, type SubscriptionOptions, Topics, withDeadLetters,
+} from '@mgov/messaging';
 import { Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import { apiKeyProjection } from './api-key-projection';
 import { CommandExecutor } from './command-executor';
@@ -20,6 +22,8 @@ export interface KernelOptions {
   readonly codec?: AvroCodec;
   readonly clock?: Clock;
   readonly pollMs?: number;
+  /** How reactors' consumer groups are subscribed; the host routes them through a Nest transport. */
+  readonly subscribe?: (options: SubscriptionOptions) => Promise<Subscription> | Subscription;
 }
 
 interface Stoppable {
@@ -112,7 +116,8 @@ export class ServiceKernel {
     for (const reactor of reactors) {
       if (reactor.setup) await db.transaction((tx) => reactor.setup!(tx));
       const groupId = `mgov.${name}.${reactor.name}`;
-      const subscription = await bus.subscribe({
+      const subscribe = this.options.subscribe ?? ((options: SubscriptionOptions) => bus.subscribe(options));
+      const subscription = await subscribe({
         groupId,
         topics: reactor.topics,
         fromBeginning: true,
