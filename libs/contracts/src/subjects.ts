@@ -10,6 +10,10 @@ export const Subject = {
   reviewCase: (id: string) => `review-case:${id}`,
   retraining: (id: string) => `retraining:${id}`,
   apiKey: (id: string) => `api-key:${id}`,
+  deployment: (id: string) => `deployment:${id}`,
+  /** OpenLineage identities are namespace + name; `:` joins them as Marquez's node ids do. */
+  externalJob: (namespace: string, name: string) => `external-job:${namespace}:${name}`,
+  externalDataset: (namespace: string, name: string) => `external-dataset:${namespace}:${name}`,
 } as const;
 
 /** Subjects whose own stream explains where a model came from (walked by lineage queries). */

@@ -130,6 +130,62 @@ export interface DatasetVersionRegistered {
   readonly data: DatasetVersionRegisteredData;
 }
 
+export interface OpenLineageRunEventReceivedData {
+  readonly runId: string;
+  readonly eventType: null | string;
+  readonly eventTime: string;
+  readonly eventTimeMs: number;
+  readonly producer: string;
+  readonly schemaURL: string;
+  readonly job: OpenLineageJob;
+  readonly parentRun: null | OpenLineageParentRun;
+  readonly inputs: ReadonlyArray<OpenLineageDataset>;
+  readonly outputs: ReadonlyArray<OpenLineageDataset>;
+  readonly eventDigest: string;
+  readonly event: string;
+}
+
+export interface OpenLineageJob {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface OpenLineageParentRun {
+  readonly runId: string;
+  readonly jobNamespace: string;
+  readonly jobName: string;
+}
+
+export interface OpenLineageDataset {
+  readonly namespace: string;
+  readonly name: string;
+  readonly datasetVersionId: null | string;
+}
+
+export interface OpenLineageRunEventReceived {
+  readonly type: 'OpenLineageRunEventReceived';
+  readonly data: OpenLineageRunEventReceivedData;
+}
+
+export interface SourceLicenseRevokedData {
+  readonly sourceId: string;
+  readonly reason: string;
+  readonly impactedDatasetVersionIds: ReadonlyArray<string>;
+  readonly impactedRunIds: ReadonlyArray<string>;
+  readonly impactedModelVersions: ReadonlyArray<ImpactedModelVersion>;
+  readonly impactedDeploymentIds: ReadonlyArray<string>;
+}
+
+export interface ImpactedModelVersion {
+  readonly modelName: string;
+  readonly version: number;
+}
+
+export interface SourceLicenseRevoked {
+  readonly type: 'SourceLicenseRevoked';
+  readonly data: SourceLicenseRevokedData;
+}
+
 export interface SourceRegisteredData {
   readonly sourceId: string;
   readonly name: string;
@@ -285,6 +341,8 @@ export type ExperimentEvent =
 export type LineageEvent =
   | DatasetVersionClearedForTraining
   | DatasetVersionRegistered
+  | OpenLineageRunEventReceived
+  | SourceLicenseRevoked
   | SourceRegistered;
 
 export type MonitoringEvent =
@@ -321,6 +379,8 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   RunStarted: 'experiment',
   DatasetVersionClearedForTraining: 'lineage',
   DatasetVersionRegistered: 'lineage',
+  OpenLineageRunEventReceived: 'lineage',
+  SourceLicenseRevoked: 'lineage',
   SourceRegistered: 'lineage',
   DataDriftDetected: 'monitoring',
   MonitoringWindowEvaluated: 'monitoring',

@@ -1,0 +1,67 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { issueApiKey, type KeyHolder, MgovClient } from '@mgov/demo-flow';
+import type { RunningHost } from '@mgov/http-edge';
+import { startEmbeddedPlatform } from '../src/embedded-platform';
+import { bootstrapAdmin } from './access.fixture';
+
+const SCRIPT = resolve(__dirname, '../../lineage/src/openlineage/compat/emit_run_events.py');
+const INSTALL = 'python3 -m venv ~/.cache/mgov/ci-venv && ~/.cache/mgov/ci-venv/bin/pip install -r .ci/requirements.txt, then put ~/.cache/mgov/ci-venv/bin first on PATH (.ci/run does both)';
+
+/** The real client must be there: a compatibility test that skips itself proves nothing. */
+function requireOpenLineagePython(): void {
+  const probe = spawnSync('python3', ['-c', 'import openlineage.client, importlib.metadata as m; print(m.version("openlineage-python"))'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`python3 with openlineage-python is needed for this spec (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()}); install it: ${INSTALL}`);
+  }
+}
+
+type Graph = { nodes: Array<{ key: string; attributes: Record<string, unknown> }>; edges: Array<{ from: string; to: string; relation: string }> };
+
+describe('OpenLineage intake with the real openlineage-python client (embedded runtime)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mgov-openlineage-'));
+  const admin = bootstrapAdmin();
+  let host: RunningHost;
+  let client: MgovClient;
+  let integration: KeyHolder;
+
+  beforeAll(async () => {
+    requireOpenLineagePython();
+    host = await startEmbeddedPlatform({ dataDir, port: 0, bootstrapToken: admin.token });
+    client = new MgovClient(() => host.url);
+    integration = await issueApiKey(client, admin, 'airflow-integration', ['ml-engineer']);
+  }, 120_000);
+
+  afterAll(async () => {
+    await host?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records START and COMPLETE sent over the client\'s HTTP transport with api_key auth, into the lineage graph', async () => {
+    const runId = randomUUID();
+    const { stdout } = await promisify(execFile)('python3', [SCRIPT, host.url, integration.token, runId], { timeout: 60_000 });
+    expect(stdout).toContain(`emitted START and COMPLETE for ${runId}`);
+
+    const upstream = await client.eventually('the run in the lineage graph', async () => {
+      const graph = await client.call<Graph>('lineage', 'GET', `/lineage/graph/run/${runId}/upstream`, integration);
+      const run = graph.nodes.find((n) => n.key === `run:${runId}`);
+      return run?.attributes['openLineage.START'] && run.attributes['openLineage.COMPLETE'] ? graph : undefined;
+    });
+    expect(upstream.edges).toEqual(expect.arrayContaining([
+      { from: 'external-job:airflow-compat:features.build_loans', to: `run:${runId}`, relation: 'ran' },
+      { from: 'external-dataset:postgres://warehouse:5432:public.loans', to: `run:${runId}`, relation: 'input-to' },
+    ]));
+    const downstream = await client.call<Graph>('lineage', 'GET', `/lineage/graph/run/${runId}/downstream`, integration);
+    expect(downstream.edges).toEqual([{ from: `run:${runId}`, to: 'external-dataset:s3://features:loans/latest.parquet', relation: 'produced' }]);
+
+    const lineage = host.kernels.find((k) => k.runtime.name === 'lineage')!.runtime;
+    const facts = (await lineage.store.readStream(`openlineage-run:${runId}`)).map((stored) => lineage.codec.decodeEvent(stored.data));
+    expect(facts.map((f) => f.type === 'OpenLineageRunEventReceived' && [f.data.eventType, f.envelope.actor])).toEqual([
+      ['START', { id: 'airflow-integration', role: 'ml-engineer' }], ['COMPLETE', { id: 'airflow-integration', role: 'ml-engineer' }],
+    ]);
+  }, 120_000);
+});
