@@ -37,8 +37,9 @@ describe('readRows(csv)', () => {
     });
   });
 
+  // Line numbers name where the unclosed quote opens: the place to fix, not the end of the file.
   it('refuses an unclosed quote and a stray quote as malformed', async () => {
-    await expect(collect(csv('unclosed.csv', 'a,b\n1,"oops\n2,3\n'))).rejects.toMatchObject({ code: 'DATASET.MALFORMED_CSV', message: expect.stringMatching(/^line 3: the file ends inside a quoted field/) });
+    await expect(collect(csv('unclosed.csv', 'a,b\n1,"oops\n2,3\n'))).rejects.toMatchObject({ code: 'DATASET.MALFORMED_CSV', message: expect.stringMatching(/^line 2: the file ends inside a quoted field that opens on this line/) });
     await expect(collect(csv('stray.csv', 'a,b\n1,2 "x"\n'))).rejects.toMatchObject({ code: 'DATASET.MALFORMED_CSV', message: expect.stringMatching(/^line 2: /) });
   });
 

@@ -19,6 +19,11 @@ export interface StageOptions {
   readonly tempDir: string;
   /** More bytes than this refuse the content with DATASET.TOO_LARGE. */
   readonly maxBytes: number;
+  /**
+   * Stages between the hash and the file that inspect the bytes on their way and pass them on
+   * unchanged (such as `csvProfileTap`): the content is read once, and their refusal aborts staging.
+   */
+  readonly through?: readonly NodeJS.ReadWriteStream[];
 }
 
 export type ContentSource = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -28,7 +33,7 @@ function sizeText(bytes: number): string {
 }
 
 function sourceStream(source: ContentSource): NodeJS.ReadableStream {
-  if (typeof source === 'string') return createReadStream(source);
+  if (typeof source === 'string') return createReadStream(source, { highWaterMark: 1024 * 1024 });
   return 'pipe' in source ? source : Readable.from(source);
 }
 
@@ -66,7 +71,7 @@ export async function hashAndStage(source: ContentSource, options: StageOptions)
   const tempPath = join(options.tempDir, `.staging-${randomUUID()}`);
   const counter = meter(options.maxBytes);
   try {
-    await pipeline(sourceStream(source), counter, createWriteStream(tempPath, { flags: 'wx' }));
+    await pipeline([sourceStream(source), counter, ...(options.through ?? []), createWriteStream(tempPath, { flags: 'wx' })]);
     // Durable before the caller's rename publishes it under its hash.
     await fsyncFile(tempPath);
     return { ...counter.result(), tempPath };

@@ -1,3 +1,6 @@
 export * from './histogram';
 export * from './profile-columns';
 export * from './drift-metrics';
+export * from './inferred-type';
+export * from './numeric-distribution';
+export * from './streaming-profile';
