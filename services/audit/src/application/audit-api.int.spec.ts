@@ -3,6 +3,7 @@ import { auditHarness } from './audit-test-harness';
 import { chainVerificationBehaviour } from './chain-verification.suite';
 import { digestBehaviour } from './digests.suite';
 import { exportAndPassportBehaviour } from './export-passport.suite';
+import { bulkLoadBehaviour } from './ledger-bulk-load.suite';
 
 const url = process.env.MGOV_DATABASE_URL;
 const open = () => postgresDatabase(url!, { applicationName: 'mgov-audit-test' });
@@ -13,4 +14,5 @@ const open = () => postgresDatabase(url!, { applicationName: 'mgov-audit-test' }
   describe('verification of every chain', () => chainVerificationBehaviour(h, { url: url!, open }));
   describe('signed ledger digests', () => digestBehaviour(h));
   describe('exports and passports', () => exportAndPassportBehaviour(h));
+  describe('bulk loading', () => bulkLoadBehaviour(h));
 });

@@ -1,4 +1,4 @@
-import { Subject, UPSTREAM_SUBJECT_KINDS } from '@mgov/contracts';
+import { Subject } from '@mgov/contracts';
 import type { CommandMetadata } from '@mgov/decider';
 import { parseAccessLogFilter, parseEventFilter, parseModelVersionRef } from '@mgov/audit-domain';
 import { type AccessLogEntry, readAccessLog, recordedRead } from './access-log';
@@ -8,10 +8,10 @@ import type { AuditRuntime } from './audit-runtime';
 import { chainsReport, type ChainsReport, type OpenDatabase, verifyServiceChains } from './chain-verification';
 import { DigestQueries } from './digest-queries';
 import { eventConditions } from './event-conditions';
-import { ledgerSchema, type LedgerVerification, verifyLedgerIn } from './ledger';
+import { ledgerSchema, type LedgerVerification, verifyLedger, verifyLedgerIn } from './ledger';
 import { type AuditEvent, LEDGER_COLUMNS, type LedgerRow, toAuditEvent } from './ledger-row';
 import { modelPassport, type RenderedPassport } from './model-passport';
-import { COMPANION_KINDS, modelVersionChainSql } from './model-version-chain.sql';
+import { readModelVersionChain } from './model-version-chain';
 import { loadSigningKey } from './signing-key';
 
 type RawQuery = Readonly<Record<string, unknown>>;
@@ -65,7 +65,7 @@ export class AuditQueries {
     const modelVersion = Subject.modelVersion(ref.name, ref.version);
     const { rows, verification } = await this.recorded(reader, { kind: 'model-version-chain', modelVersion }, async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const found = await tx.query<LedgerRow>(modelVersionChainSql(this.s), [modelVersion, [...UPSTREAM_SUBJECT_KINDS], COMPANION_KINDS]);
+      const found = await readModelVersionChain(tx, this.s, modelVersion);
       const through = found.length > 0 ? found[found.length - 1].position : '0';
       const checked = await verifyLedgerIn(tx, this.runtime.schema, { codec: this.runtime.codec, through });
       return { result: { rows: found, verification: checked }, count: found.length };
@@ -84,18 +84,18 @@ export class AuditQueries {
   }
 
   /**
-   * Recomputes the ledger and every configured service's own chains. The service chains are
-   * verified first and outside the recorded transaction: each runs its own snapshot, and on the
-   * embedded database a transaction inside another would wait for it forever.
+   * Recomputes the ledger and every configured service's own chains, then records the read. Each
+   * verification runs its own snapshots (the ledger's in parallel ranges on PostgreSQL), so they
+   * run before the recording transaction: on the embedded database a transaction inside another
+   * would wait for it forever.
    */
   async verify(reader: CommandMetadata): Promise<ChainsReport> {
     const services = await verifyServiceChains(this.runtime.db, this.config.verify, this.options.openDatabase);
+    const ledger = await verifyLedger(this.runtime.db, this.runtime.schema, { codec: this.runtime.codec });
     const serviceEvents = Object.values(services).reduce((sum, status) => sum + (status.ok === true ? status.events : 0), 0);
-    return this.recorded(reader, { kind: 'verify' }, async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const ledger = await verifyLedgerIn(tx, this.runtime.schema, { codec: this.runtime.codec });
-      return { result: chainsReport(ledger, services, 'ledger'), count: (ledger.ok ? ledger.entries : 0) + serviceEvents };
-    });
+    return this.recorded(reader, { kind: 'verify' }, async () => ({
+      result: chainsReport(ledger, services, 'ledger'), count: (ledger.ok ? ledger.entries : 0) + serviceEvents,
+    }));
   }
 
   async accessLog(raw: RawQuery, reader: CommandMetadata): Promise<{ entries: AccessLogEntry[]; nextCursor: string | null }> {

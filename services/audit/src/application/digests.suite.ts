@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvelopedEvent } from '@mgov/contracts';
@@ -90,8 +91,12 @@ export function digestBehaviour(h: AuditHarness): void {
     expect(kinds).toEqual(['verify-digest', 'verify-digest']);
   });
 
-  it('answers AUDIT.NO_DIGEST before the first digest', async () => {
+  it('answers AUDIT.NO_DIGEST before the first digest, and AUDIT.SIGNING_KEY_UNAVAILABLE for a key it cannot use', async () => {
     await expect(queries().digests.latest(auditor)).rejects.toMatchObject({ code: 'AUDIT.NO_DIGEST', status: 404 });
+    const rsa = join(mkdtempSync(join(tmpdir(), 'mgov-rsa-')), 'rsa.pem');
+    writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const misconfigured = new AuditQueries(h.runtime(), h.config({ keyFile: rsa }));
+    expect(() => misconfigured.digests.publicKey()).toThrow(expect.objectContaining({ code: 'AUDIT.SIGNING_KEY_UNAVAILABLE', status: 503, message: expect.stringContaining('not Ed25519') }));
   });
 
   describe('export', () => {

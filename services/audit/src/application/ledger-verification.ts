@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { type AvroCodec, avroCodec, EVENT_CONTEXT, type EnvelopedEvent } from '@mgov/contracts';
+import { type AvroCodec, avroCodec } from '@mgov/contracts';
 import type { Database, Sql } from '@mgov/event-store';
-import { LEDGER_COLUMNS, type LedgerRow, traceIdOf } from './ledger-row';
+import { LEDGER_GENESIS } from './entry-checks';
+import { type RangeResult, verifyRange } from './ledger-range';
 import { ledgerSchema } from './ledger.sql';
 
-/** The prev_hash of the ledger's first entry. */
-export const LEDGER_GENESIS: Buffer = Buffer.alloc(32);
+export { columnMismatch, LEDGER_GENESIS, ownHashProblem } from './entry-checks';
 
 const LAST_POSITION = '9223372036854775807';
+const PAGE_SIZE = 2000;
 
 export interface BrokenEntry {
   readonly position: string;
@@ -28,102 +28,79 @@ export interface VerifyOptions {
    * `entries` then counts only the entries checked here.
    */
   readonly from?: { readonly position: string; readonly hash: Buffer };
+  /** Position ranges verified at once by `verifyLedger`, each on its own connection (PostgreSQL only; default 2). */
+  readonly segments?: number;
 }
 
-/** Recomputes the chain page by page, in one snapshot, with node:crypto. */
+/**
+ * Recomputes the chain from the stored bytes with node:crypto. On PostgreSQL the entries up to the
+ * head are split into position ranges verified at once, each in its own snapshot: every entry up
+ * to the head is committed and never changes, so the snapshots agree, and the links between the
+ * ranges are checked here.
+ */
 export async function verifyLedger(db: Database, schema: string, options: VerifyOptions = {}): Promise<LedgerVerification> {
-  return db.transaction(async (tx) => {
+  const segments = db.kind === 'postgres' && !options.from && !options.through ? (options.segments ?? 2) : 1;
+  const inSnapshot = <T>(work: (tx: Sql) => Promise<T>) => db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return verifyLedgerIn(tx, schema, options);
+    return work(tx);
   });
-}
-
-/** `verifyLedger` inside the caller's (repeatable-read) transaction. */
-export async function verifyLedgerIn(tx: Sql, schema: string, options: VerifyOptions = {}): Promise<LedgerVerification> {
+  if (segments <= 1) return inSnapshot((tx) => verifyLedgerIn(tx, schema, options));
   const s = ledgerSchema(schema);
   const codec = options.codec ?? avroCodec();
-  const pageSize = options.pageSize ?? 2000;
-  const through = options.through ?? LAST_POSITION;
-  const pageAfter = (after: string) => tx.query<LedgerRow>(
-    `SELECT ${LEDGER_COLUMNS} FROM ${s}.ledger WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`, [after, through, pageSize],
-  );
-  let previous = options.from?.hash ?? LEDGER_GENESIS;
-  let lastPosition = options.from?.position ?? '0';
-  let entries = 0;
-  // The next page is requested before this one is hashed, so the server reads while we hash.
-  let next: Promise<LedgerRow[]> | null = pageAfter(lastPosition);
-  while (next) {
-    const rows: LedgerRow[] = await next;
-    next = rows.length === pageSize ? pageAfter(rows[rows.length - 1].position) : null;
-    for (const row of rows) {
-      const reason = entryProblem(row, previous, codec);
-      if (reason) {
-        await next?.catch(() => undefined);
-        return { ok: false, firstBroken: { position: row.position, reason } };
-      }
-      previous = row.hash;
-      lastPosition = row.position;
-      entries += 1;
-    }
-  }
-  if (options.through === undefined) {
-    const broken = await headMismatch(tx, s, { lastPosition, entries, hash: previous, counted: options.from === undefined });
-    if (broken) return { ok: false, firstBroken: broken };
-  }
-  return { ok: true, entries, lastPosition, headHash: previous.toString('hex') };
+  const [head] = await db.query<HeadRow>(`SELECT last_position, entries, last_hash FROM ${s}.ledger_head WHERE singleton`);
+  const last = BigInt(head?.last_position ?? '0');
+  const bounds = Array.from({ length: segments + 1 }, (_, i) => ((last * BigInt(i)) / BigInt(segments)).toString());
+  const ranges = await Promise.all(bounds.slice(1).map((through, i) => inSnapshot((tx) =>
+    verifyRange(tx, s, codec, { after: bounds[i], through, previous: i === 0 ? LEDGER_GENESIS : null, pageSize: options.pageSize ?? PAGE_SIZE }))));
+  return joined(ranges, head);
 }
 
-async function headMismatch(tx: Sql, s: string, seen: { lastPosition: string; entries: number; hash: Buffer; counted: boolean }): Promise<BrokenEntry | null> {
-  const [head] = await tx.query<{ last_position: string; entries: string; last_hash: Buffer }>(
-    `SELECT last_position, entries, last_hash FROM ${s}.ledger_head WHERE singleton`,
-  );
+/** `verifyLedger` inside the caller's (repeatable-read) transaction, in one pass. */
+export async function verifyLedgerIn(tx: Sql, schema: string, options: VerifyOptions = {}): Promise<LedgerVerification> {
+  const s = ledgerSchema(schema);
+  const range = await verifyRange(tx, s, options.codec ?? avroCodec(), {
+    after: options.from?.position ?? '0', through: options.through ?? LAST_POSITION,
+    previous: options.from?.hash ?? LEDGER_GENESIS, pageSize: options.pageSize ?? PAGE_SIZE,
+  });
+  if (range.broken) return { ok: false, firstBroken: range.broken };
+  const previous = range.entries > 0 ? range.lastHash : (options.from?.hash ?? LEDGER_GENESIS);
+  const lastPosition = range.entries > 0 ? range.lastPosition : (options.from?.position ?? '0');
+  if (options.through === undefined) {
+    const [head] = await tx.query<HeadRow>(`SELECT last_position, entries, last_hash FROM ${s}.ledger_head WHERE singleton`);
+    const broken = headMismatch(head, { lastPosition, entries: range.entries, hash: previous, counted: options.from === undefined });
+    if (broken) return { ok: false, firstBroken: broken };
+  }
+  return { ok: true, entries: range.entries, lastPosition, headHash: previous.toString('hex') };
+}
+
+/** The ranges in order: the first broken entry of any, a broken link between two, or the whole. */
+function joined(ranges: readonly RangeResult[], head: HeadRow | undefined): LedgerVerification {
+  let previous = LEDGER_GENESIS;
+  let lastPosition = '0';
+  let entries = 0;
+  for (const range of ranges) {
+    if (range.firstPrevHash && range.firstPosition && !range.firstPrevHash.equals(previous)) {
+      const reason = 'prev_hash is not the hash of the previous entry: an entry was removed, inserted or reordered before this one';
+      return { ok: false, firstBroken: { position: range.firstPosition, reason } };
+    }
+    if (range.broken) return { ok: false, firstBroken: range.broken };
+    if (range.entries > 0) [previous, lastPosition] = [range.lastHash, range.lastPosition];
+    entries += range.entries;
+  }
+  const broken = headMismatch(head, { lastPosition, entries, hash: previous, counted: true });
+  return broken ? { ok: false, firstBroken: broken } : { ok: true, entries, lastPosition, headHash: previous.toString('hex') };
+}
+
+interface HeadRow {
+  last_position: string;
+  entries: string;
+  last_hash: Buffer;
+}
+
+function headMismatch(head: HeadRow | undefined, seen: { lastPosition: string; entries: number; hash: Buffer; counted: boolean }): BrokenEntry | null {
   const entriesDiffer = seen.counted && Number(head?.entries) !== seen.entries;
   if (head && head.last_position === seen.lastPosition && !entriesDiffer && head.last_hash.equals(seen.hash)) return null;
   const reason = `the chain head (position ${head?.last_position ?? 'missing'}, ${head?.entries ?? 0} entries) does not match the ledger ` +
     `(position ${seen.lastPosition}${seen.counted ? `, ${seen.entries} entries` : ''}): entries were removed from the end or the head was altered`;
   return { position: head?.last_position ?? seen.lastPosition, reason };
-}
-
-/** Why this entry does not hold as the successor of `previous`, or null when it does. */
-export function entryProblem(row: LedgerRow, previous: Buffer, codec: AvroCodec): string | null {
-  return brokenLink(row, previous) ?? ownHashProblem(row) ?? columnMismatch(row, codec);
-}
-
-function brokenLink(row: LedgerRow, previous: Buffer): string | null {
-  return row.prev_hash.equals(previous)
-    ? null
-    : 'prev_hash is not the hash of the previous entry: an entry was removed, inserted or reordered before this one';
-}
-
-/** The entry's own hash, recomputed from its stored bytes. */
-export function ownHashProblem(row: Pick<LedgerRow, 'prev_hash' | 'payload' | 'hash'>): string | null {
-  const expected = createHash('sha256').update(row.prev_hash).update(row.payload).digest();
-  return expected.equals(row.hash) ? null : 'hash is not sha256(prev_hash || payload): the stored payload or hash was altered';
-}
-
-/** The searchable columns are copies; each must still say what the hashed payload says. */
-export function columnMismatch(row: LedgerRow, codec: AvroCodec): string | null {
-  let event: EnvelopedEvent;
-  try {
-    event = codec.decodeEvent(row.payload);
-  } catch (error) {
-    return `payload does not decode: ${(error as Error).message}`;
-  }
-  const e = event.envelope;
-  const expected: Record<string, unknown> = {
-    event_id: e.eventId.toLowerCase(), event_type: event.type, stream_id: e.streamId, stream_version: e.streamVersion,
-    occurred_ms: String(e.occurredAt), actor_id: e.actor.id, actor_role: e.actor.role, correlation_id: e.correlationId,
-    causation_id: e.causationId, trace_id: traceIdOf(e.traceparent), links: [...e.links],
-  };
-  if (EVENT_CONTEXT[event.type]) expected.source_service = EVENT_CONTEXT[event.type];
-  const differing = Object.keys(expected).filter((column) => !sameValue(row[column as keyof LedgerRow], expected[column]));
-  return differing.length === 0 ? null : `column(s) ${differing.join(', ')} disagree with the hashed payload`;
-}
-
-// Element-wise rather than deep-equal: a driver may hand back arrays from another realm.
-function sameValue(stored: unknown, expected: unknown): boolean {
-  if (Array.isArray(stored) && Array.isArray(expected)) {
-    return stored.length === expected.length && stored.every((item, i) => item === expected[i]);
-  }
-  return stored === expected;
 }

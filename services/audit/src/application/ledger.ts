@@ -61,6 +61,7 @@ export async function appendToLedger(tx: Sql, schema: string, entry: LedgerEntry
   return row;
 }
 
-function serviceOf(event: EnvelopedEvent, topic: string): string {
+/** The service that recorded an event: its contract's context, else the topic's. */
+export function serviceOf(event: EnvelopedEvent, topic: string): string {
   return EVENT_CONTEXT[event.type] ?? /^mgov\.([a-z]+)\.events$/.exec(topic)?.[1] ?? 'unknown';
 }

@@ -1,4 +1,4 @@
-import { Subject, UPSTREAM_SUBJECT_KINDS } from '@mgov/contracts';
+import { Subject } from '@mgov/contracts';
 import {
   buildPassport, parseModelVersionRef, parsePassportFormat, type PassportDocument, passportHtml, passportMarkdown, type PassportEvent,
 } from '@mgov/audit-domain';
@@ -7,7 +7,7 @@ import { recordedRead } from './access-log';
 import type { AuditRuntime } from './audit-runtime';
 import { ledgerSchema } from './ledger.sql';
 import { type LedgerRow, toAuditEvent } from './ledger-row';
-import { COMPANION_KINDS, modelVersionChainSql } from './model-version-chain.sql';
+import { readModelVersionChain } from './model-version-chain';
 import { passportVerification } from './passport-verification';
 import type { SigningKey } from './signing-key';
 
@@ -27,7 +27,7 @@ export async function modelPassport(
   const modelVersion = Subject.modelVersion(name, version);
   const { rows, verification } = await recordedRead(runtime.db, runtime.schema, reader, { kind: 'passport', modelVersion, format }, async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const found = await tx.query<LedgerRow>(modelVersionChainSql(ledgerSchema(runtime.schema)), [modelVersion, [...UPSTREAM_SUBJECT_KINDS], COMPANION_KINDS]);
+    const found = await readModelVersionChain(tx, ledgerSchema(runtime.schema), modelVersion);
     const checked = await passportVerification(tx, runtime.schema, found, runtime.codec, key);
     return { result: { rows: found, verification: checked }, count: found.length };
   });

@@ -4,7 +4,7 @@ import type { Sql } from '@mgov/event-store';
 import { checkDigestAnchor } from './ledger-digests';
 import { ledgerSchema } from './ledger.sql';
 import type { LedgerRow } from './ledger-row';
-import { columnMismatch, LEDGER_GENESIS, ownHashProblem } from './ledger-verification';
+import { columnMismatch, LEDGER_GENESIS, ownHashProblem } from './entry-checks';
 import type { SigningKey } from './signing-key';
 
 const NOTE = 'Checked for this passport: each of its events (own hash, searchable columns, links to the entries before and after it) '

@@ -18,6 +18,12 @@ export interface SigningKey {
 
 const loaded = new Map<string, SigningKey>();
 
+/** The configured key cannot be used: routes that need it answer 503 with this code. */
+export class SigningKeyUnavailableError extends Error {
+  readonly code = 'AUDIT.SIGNING_KEY_UNAVAILABLE';
+  readonly status = 503;
+}
+
 /**
  * The configured key (MGOV_AUDIT_SIGNING_KEY_FILE), else the one generated on first use in
  * `keyDir`. Cached per file, so the signer and the HTTP routes share one key.
@@ -37,10 +43,10 @@ function fromPem(file: string): SigningKey {
   try {
     privateKey = createPrivateKey(readFileSync(file));
   } catch (error) {
-    throw new Error(`cannot read the ledger-digest signing key ${file}: ${(error as Error).message}; it must be a PEM Ed25519 private key`);
+    throw new SigningKeyUnavailableError(`cannot read the ledger-digest signing key ${file}: ${(error as Error).message}; it must be a PEM Ed25519 private key`);
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`the ledger-digest signing key ${file} is ${privateKey.asymmetricKeyType}, not Ed25519 (openssl genpkey -algorithm ed25519)`);
+    throw new SigningKeyUnavailableError(`the ledger-digest signing key ${file} is ${privateKey.asymmetricKeyType}, not Ed25519 (openssl genpkey -algorithm ed25519)`);
   }
   if ((statSync(file).mode & 0o077) !== 0) log.warn({ file }, 'the ledger-digest signing key is readable by other users; chmod 600 it');
   const publicKey = createPublicKey(privateKey);
