@@ -81,7 +81,7 @@ export function exportAndPassportBehaviour(h: AuditHarness): void {
     const section = (id: string) => passport.sections.find((s) => s.id === id)!;
     expect(passport.sections.map((s) => s.id)).toEqual(['sources', 'datasets', 'privacy-bias', 'runs', 'review', 'deployments', 'monitoring', 'cases', 'verification']);
     expect(passport.summary).toMatchObject({ facts: expect.arrayContaining([['Status', 'quarantined'], ['Registry tag', 'churn:1'], ['Artifact digest', 'sha256:r1']]) });
-    expect(section('sources').blocks[0]).toMatchObject({ kind: 'table', rows: [['crm', 'crm', 'database', 'internal', 'steward', '—'], expect.arrayContaining(['legacy'])] });
+    expect(section('sources').blocks[0]).toMatchObject({ kind: 'table', rows: [['crm', 'crm', 'database', 'internal', 'steward', '—', '—'], expect.arrayContaining(['legacy'])] });
     expect(section('runs').blocks[0]).toMatchObject({ rows: [['r1', 'churn', 'd1', 'depth=4', 'accuracy=0.875, demographic_parity=0.0625', 'sha256:r1', 'completed', expect.stringContaining('by scientist')]] });
     expect(section('review').blocks.map((b) => (b as { caption: string }).caption)).toEqual(['Submission', 'Approvals', 'Registration']);
     expect(section('deployments').blocks).toEqual([{ kind: 'paragraph', text: 'No deployment recorded.' }]);

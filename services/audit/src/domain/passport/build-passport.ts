@@ -17,8 +17,10 @@ export function buildPassport(input: PassportInput): PassportDocument {
   const specs = input.sections ?? PASSPORT_SECTIONS;
   const specOf = new Map<string, SectionSpec>();
   for (const spec of specs) for (const type of [...spec.views.map((v) => v.type), ...(spec.extraTypes ?? [])]) specOf.set(type, spec);
-  const inSection = (spec: SectionSpec) => input.events.filter((e) => specOf.get(e.type) === spec);
-  const others = input.events.filter((e) => !specOf.has(e.type));
+  // A view or an explicit type wins over a name pattern; the first section whose pattern matches takes the rest.
+  const sectionOf = (type: string) => specOf.get(type) ?? specs.find((spec) => spec.claims?.test(type));
+  const inSection = (spec: SectionSpec) => input.events.filter((e) => sectionOf(e.type) === spec);
+  const others = input.events.filter((e) => sectionOf(e.type) === undefined);
   const sections: PassportSection[] = specs.map((spec) => {
     const events = inSection(spec);
     const blocks = events.length === 0 ? [] : (spec.render ?? tablesByType)(events, spec);

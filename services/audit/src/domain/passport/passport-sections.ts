@@ -68,6 +68,11 @@ export const PASSPORT_SECTIONS: readonly SectionSpec[] = [
     view('SourceRegistered', 'Sources', {
       Source: (d) => d.sourceId, Name: (d) => d.name, Kind: (d) => d.kind, License: (d) => d.license, Owner: (d) => d.owner,
       'Personal data columns': (d) => list(d.personalDataColumns),
+      'License expires': (d) => (d.licenseExpiresAt === null ? '—' : instant(d.licenseExpiresAt)),
+    }),
+    view('SourceLicenseRevoked', 'License revocations', {
+      Source: (d) => d.sourceId, Reason: (d) => d.reason, 'Impacted dataset versions': (d) => list(d.impactedDatasetVersionIds),
+      'Impacted model versions': (d) => list(d.impactedModelVersions.map((m) => `${m.modelName}:${m.version}`)), Revoked: at, By: by,
     }),
   ] },
   { id: 'datasets', title: 'Dataset versions', empty: 'No dataset version recorded.', views: [
@@ -76,7 +81,7 @@ export const PASSPORT_SECTIONS: readonly SectionSpec[] = [
       Transformation: (d) => d.transformation ?? '—', Rows: (d) => String(d.rowCount), Profile: (d) => profileSummary(d.columns, d.rowCount), Registered: at,
     }),
   ] },
-  { id: 'privacy-bias', title: 'Privacy and bias', empty: 'No privacy or bias result recorded.', views: [
+  { id: 'privacy-bias', title: 'Privacy and bias', empty: 'No privacy or bias result recorded.', claims: /Privacy|Bias|Pseudonymi|Anonymi|KAnonymity|PiiResidue/, views: [
     view('DatasetVersionClearedForTraining', 'Clearances for training', {
       'Dataset version': (d) => d.datasetVersionId, Gate: (d) => d.gate, Policy: (d) => d.policyVersion, Cleared: at, By: by,
     }),

@@ -35,6 +35,15 @@ describe('model passport', () => {
     expect(passport.sections.find((s) => s.id === 'review')!.blocks).toEqual([{ kind: 'paragraph', text: 'No review recorded.' }]);
   });
 
+  it('puts a privacy or bias result without a view into its section, drawn generically', () => {
+    const scan = event('BiasScanCompleted', { datasetVersionId: 'd1', scannerVersion: '1.2', breaches: [] });
+    const passport = build([scan, event('PrivacyGatePassed', { datasetVersionId: 'd1' })]);
+    const section = passport.sections.find((s) => s.id === 'privacy-bias')!;
+    expect(section.eventIds).toEqual([scan.eventId, expect.any(String)]);
+    expect(section.blocks[0]).toMatchObject({ kind: 'table', rows: [[scan.position, 'BiasScanCompleted', expect.any(String), 'reviewer', 'model:churn', expect.stringContaining('"scannerVersion":"1.2"')], expect.any(Array)] });
+    expect(passport.sections.find((s) => s.id === 'other')).toBeUndefined();
+  });
+
   it('says so when the only clearance came from the stub gate', () => {
     const passport = build([event('DatasetVersionClearedForTraining', { datasetVersionId: 'd1', gate: 'stub', policyVersion: 'p1' })]);
     expect(passport.sections.find((s) => s.id === 'privacy-bias')!.blocks.at(-1)).toMatchObject({ kind: 'paragraph', text: expect.stringContaining('stub gate') });

@@ -21,6 +21,11 @@ export interface SectionSpec {
   readonly views: readonly EventView[];
   /** Event types collected without a view, for a section whose renderer reads them itself. */
   readonly extraTypes?: readonly string[];
+  /**
+   * Event types of this kind that have no view yet (e.g. /Privacy|Bias/): collected here and drawn
+   * as a generic table, so a new kind of result lands in its section before anyone writes a view.
+   */
+  readonly claims?: RegExp;
   readonly render?: (events: readonly PassportEvent[], spec: SectionSpec) => Block[];
 }
 
@@ -37,13 +42,15 @@ export const list = (values: readonly unknown[]) => (values.length === 0 ? '—'
 export const pairs = (record: Readonly<Record<string, unknown>>) => list(Object.entries(record).map(([k, v]) => `${k}=${v}`));
 export const instant = (millis: number) => new Date(millis).toISOString();
 
-/** One table per view, rows in ledger order; types without events are left out. */
+/** One table per view, rows in ledger order, then claimed types without a view; empty tables are left out. */
 export function tablesByType(events: readonly PassportEvent[], spec: SectionSpec): Block[] {
-  return spec.views.flatMap((v): Block[] => {
+  const viewed = spec.views.flatMap((v): Block[] => {
     const rows = events.filter((e) => e.type === v.type).map((e) =>
       Object.values(v.columns).map((cell) => (cell as (data: unknown, event: PassportEvent) => string)(e.data, e)));
     return rows.length === 0 ? [] : [{ kind: 'table', caption: v.caption, columns: Object.keys(v.columns), rows }];
   });
+  const known = new Set([...spec.views.map((v) => v.type), ...(spec.extraTypes ?? [])]);
+  return [...viewed, ...genericTable(events.filter((e) => !known.has(e.type)))];
 }
 
 /** Any event, whatever its type: the fallback for types no section knows yet. */
