@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prediction } from '@mgov/contracts';
 import { issueFlowCallers } from './credentials';
+import { prepareEligibleDataset } from './eligible-dataset';
 import { ApiError, MgovClient } from './http-client';
 
 export interface FlowOptions {
@@ -18,7 +19,9 @@ export interface FlowResult {
   readonly modelName: string;
   readonly modelVersion: number;
   readonly digest: string;
+  /** The version trained on: the privacy gate's treated version of `rawVersionId`. */
   readonly datasetVersionId: string;
+  readonly rawVersionId: string;
   readonly runId: string;
   readonly reviewCase: { case_id: string; status: string; retraining_id: string | null; retraining_status: string | null };
   readonly chain: { events: Array<{ type: string; position: string; links: string[]; traceId?: string | null }>; verification: { ok: boolean } };
@@ -32,7 +35,7 @@ function sampler(seed: number) {
 }
 
 /**
- * The walking skeleton: source → dataset version → eligibility → run → candidate → approval →
+ * The walking skeleton: source → policies → CSV upload → privacy gate → bias scan → eligibility → run → candidate → approval →
  * predictions → drift breach → quarantine, review case and retraining → audit chain.
  */
 export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResult> {
@@ -51,18 +54,11 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   });
   step('source registered', { sourceId });
 
-  const rows = Array.from({ length: 400 }, (_, i) => ({
-    income: Math.round(normal(50, 10) * 100) / 100, age: Math.round(normal(40, 8)), region: ['north', 'south', 'east'][i % 3],
-  }));
-  const { datasetVersionId } = await client.call<{ datasetVersionId: string }>('lineage', 'POST', '/lineage/dataset-versions', steward, {
-    datasetName: `loans-${suffix}`, sourceIds: [sourceId], rows,
-  });
-  step('dataset version registered', { datasetVersionId });
+  const { rawVersionId, datasetVersionId } = await prepareEligibleDataset(client, steward, { sourceId, datasetName: `loans-${suffix}`, normal }, step);
 
-  await client.call('lineage', 'POST', `/lineage/dataset-versions/${datasetVersionId}/clearance`, steward, {});
   await client.eventually('experiment to see the dataset as eligible', async () =>
     (await client.call<{ eligible: boolean }>('experiment', 'GET', `/experiment/datasets/${datasetVersionId}/eligibility`, scientist)).eligible);
-  step('dataset version eligible for training', { datasetVersionId });
+  step('dataset version eligible for training (as experiment sees it)', { datasetVersionId });
 
   const { runId } = await client.call<{ runId: string }>('experiment', 'POST', '/experiment/runs', scientist, {
     experimentName: `credit-risk-${suffix}`, datasetVersionIds: [datasetVersionId], params: { max_depth: '6', learning_rate: '0.1' },
@@ -109,5 +105,5 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   });
   step('audit chain', { events: chain.events.map((e) => e.type), verification: chain.verification });
 
-  return { modelName, modelVersion: approved.version, digest: approved.digest, datasetVersionId, runId, reviewCase, chain };
+  return { modelName, modelVersion: approved.version, digest: approved.digest, datasetVersionId, rawVersionId, runId, reviewCase, chain };
 }

@@ -19,10 +19,19 @@ export class MgovClient {
 
   /** `caller: null` sends no credentials. */
   async call<T>(service: string, method: 'GET' | 'POST', path: string, caller: Caller | null, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    return this.send<T>(service, method, path, caller, body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  /** Sends a file's bytes as the raw body (a dataset upload), with its content type. */
+  async upload<T>(service: string, path: string, caller: Caller, bytes: string | Uint8Array, contentType: string, headers: Record<string, string> = {}): Promise<T> {
+    return this.send<T>(service, 'POST', path, caller, bytes, { ...headers, 'content-type': contentType });
+  }
+
+  private async send<T>(service: string, method: string, path: string, caller: Caller | null, body: string | Uint8Array | undefined, extra: Record<string, string>): Promise<T> {
+    const headers: Record<string, string> = { ...extra };
     if (caller) headers.authorization = `Bearer ${caller.token}`;
     if (this.traceparent) headers.traceparent = this.traceparent;
-    const response = await fetch(`${this.urlOf(service)}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.urlOf(service)}${path}`, { method, headers, body });
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!response.ok) throw new ApiError(response.status, json?.error?.code ?? 'UNKNOWN', json?.error?.message ?? text);

@@ -1,3 +1,5 @@
 export * from './governance-flow';
 export * from './http-client';
 export * from './credentials';
+export * from './demo-dataset';
+export * from './eligible-dataset';

@@ -16,3 +16,4 @@ export * from './jwt-verifier';
 export * from './authenticator';
 export * from './access.guard';
 export * from './bus-transport';
+export * from './dataset-settings';

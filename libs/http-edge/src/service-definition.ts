@@ -12,6 +12,14 @@ export interface PlatformSettings {
   readonly bootstrapToken?: string | null;
   /** Where one-time notices for the operator go, such as a generated bootstrap token (default: stderr). */
   readonly notice?: (text: string) => void;
+  /** MGOV_DATASET_MAX_BYTES: the largest dataset upload, in bytes (default 2 GiB). */
+  readonly datasetMaxBytes?: number;
+  /**
+   * The privacy gate's pseudonymization key: MGOV_PSEUDONYMIZATION_KEY, or the file named by
+   * MGOV_PSEUDONYMIZATION_KEY_FILE (re-read at each use, so replacing it rotates the key). Never kept
+   * beside the data.
+   */
+  readonly pseudonymizationKey?: { readonly value?: string | null; readonly file?: string | null; readonly generateIfMissing?: boolean };
 }
 
 /** What a service contributes to its process. */

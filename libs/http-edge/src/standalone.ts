@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { postgresDatabase } from '@mgov/event-store';
 import { kafkaBus } from '@mgov/messaging';
 import { initTelemetry, logger } from '@mgov/telemetry';
+import { datasetSettingsFromEnv } from './dataset-settings';
 import { jwtSettingsFromEnv } from './jwt-settings';
 import { hostServices } from './service-host';
 import type { ServiceDefinition } from './service-definition';
@@ -33,6 +34,7 @@ export async function runStandalone(definition: ServiceDefinition, options: { de
         objectStoreDir: process.env.MGOV_OBJECT_STORE_DIR ?? join(tmpdir(), 'mgov-objects'),
         monitoringWindowSize: Number(process.env.MGOV_MONITORING_WINDOW ?? 50),
         bootstrapToken: process.env.MGOV_BOOTSTRAP_TOKEN || null,
+        ...datasetSettingsFromEnv(),
       },
     });
     const shutdown = () => void host.stop().finally(() => process.exit(0));

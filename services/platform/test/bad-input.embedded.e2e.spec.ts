@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type FlowCallers, issueApiKey, issueFlowCallers, MgovClient } from '@mgov/demo-flow';
+import { type FlowCallers, issueApiKey, issueFlowCallers, MgovClient, prepareEligibleDataset } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
@@ -69,10 +69,7 @@ describe('bad input on the HTTP APIs (embedded runtime)', () => {
     const { steward, scientist, reviewer } = callers;
     const suffix = randomBytes(3).toString('hex');
     const { sourceId } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, { name: 's', kind: 'internal', license: 'MIT', owner: 'o' });
-    const { datasetVersionId } = await client.call<{ datasetVersionId: string }>('lineage', 'POST', '/lineage/dataset-versions', steward, {
-      datasetName: `d-${suffix}`, sourceIds: [sourceId], rows: [{ x: 1 }, { x: 2 }],
-    });
-    await client.call('lineage', 'POST', `/lineage/dataset-versions/${datasetVersionId}/clearance`, steward, {});
+    const { datasetVersionId } = await prepareEligibleDataset(client, steward, { sourceId, datasetName: `d-${suffix}`, normal: (mean) => mean });
     await client.eventually('eligibility', async () => (await client.call<{ eligible: boolean }>('experiment', 'GET', `/experiment/datasets/${datasetVersionId}/eligibility`, scientist)).eligible);
     const { runId } = await client.call<{ runId: string }>('experiment', 'POST', '/experiment/runs', scientist, { experimentName: 'e', datasetVersionIds: [datasetVersionId] });
     const digest = `sha256:${randomBytes(32).toString('hex')}`;

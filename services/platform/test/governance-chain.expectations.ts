@@ -2,7 +2,7 @@ import type { FlowResult } from '@mgov/demo-flow';
 
 /** The facts the walking skeleton must leave in the audit chain of the model version, in order. */
 export const GOVERNANCE_CHAIN = [
-  'SourceRegistered', 'DatasetVersionRegistered', 'DatasetVersionClearedForTraining', 'RunStarted', 'RunCompleted',
+  'SourceRegistered', 'DatasetVersionRegistered', 'PrivacyCleared', 'BiasScanPassed', 'DatasetVersionClearedForTraining', 'RunStarted', 'RunCompleted',
   'ModelVersionSubmitted', 'ModelVersionApproved', 'ModelVersionRegistered', 'MonitoringWindowEvaluated', 'DataDriftDetected',
   'ReviewCaseOpened', 'ModelQuarantined', 'RetrainingRequested',
 ] as const;

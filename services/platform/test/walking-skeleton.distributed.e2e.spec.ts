@@ -35,6 +35,7 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
     const env = {
       MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: brokers.join(','), MGOV_MONITORING_WINDOW: '50',
       MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn', MGOV_BOOTSTRAP_TOKEN: bootstrap.token,
+      MGOV_PSEUDONYMIZATION_KEY: randomBytes(32).toString('hex'),
     };
     services = await Promise.all(SERVICES.map((name) => startServiceProcess(name, env, logDir)));
     await Promise.all(services.map((s) => waitForHealth(s)));

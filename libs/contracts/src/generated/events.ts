@@ -92,6 +92,114 @@ export interface Prediction {
   readonly groundTruth: null | string;
 }
 
+export interface BiasScanFlaggedData {
+  readonly datasetVersionId: string;
+  readonly policyVersion: number;
+  readonly scannerName: string;
+  readonly scannerVersion: string;
+  readonly label: string;
+  readonly positive: string;
+  readonly rows: number;
+  readonly thresholds: Readonly<Record<string, number>>;
+  readonly groups: ReadonlyArray<BiasGroupMetrics>;
+  readonly breaches: ReadonlyArray<BiasBreach>;
+}
+
+export interface BiasGroupMetrics {
+  readonly facet: string;
+  readonly group: string;
+  readonly count: number;
+  readonly ci: null | number;
+  readonly dpl: null | number;
+  readonly kl: null | number;
+  readonly js: null | number;
+  readonly lp: null | number;
+  readonly tvd: null | number;
+  readonly ks: null | number;
+}
+
+export interface BiasBreach {
+  readonly facet: string;
+  readonly group: string;
+  readonly metric: string;
+  readonly value: null | number;
+  readonly threshold: number;
+}
+
+export interface BiasScanFlagged {
+  readonly type: 'BiasScanFlagged';
+  readonly data: BiasScanFlaggedData;
+}
+
+export interface BiasScanPassedData {
+  readonly datasetVersionId: string;
+  readonly policyVersion: number;
+  readonly scannerName: string;
+  readonly scannerVersion: string;
+  readonly label: string;
+  readonly positive: string;
+  readonly rows: number;
+  readonly thresholds: Readonly<Record<string, number>>;
+  readonly groups: ReadonlyArray<BiasGroupMetrics>;
+}
+
+export interface BiasScanPassed {
+  readonly type: 'BiasScanPassed';
+  readonly data: BiasScanPassedData;
+}
+
+export interface BiasScanWaivedData {
+  readonly datasetVersionId: string;
+  readonly justification: string;
+  readonly policyVersion: number;
+  readonly scannerVersion: string;
+}
+
+export interface BiasScanWaived {
+  readonly type: 'BiasScanWaived';
+  readonly data: BiasScanWaivedData;
+}
+
+export interface DatasetBiasPolicySetData {
+  readonly datasetName: string;
+  readonly policyVersion: number;
+  readonly protectedAttributes: ReadonlyArray<string>;
+  readonly label: string;
+  readonly positive: string;
+  readonly thresholds: Readonly<Record<string, number>>;
+}
+
+export interface DatasetBiasPolicySet {
+  readonly type: 'DatasetBiasPolicySet';
+  readonly data: DatasetBiasPolicySetData;
+}
+
+export interface DatasetPrivacyPolicySetData {
+  readonly datasetName: string;
+  readonly policyVersion: number;
+  readonly quasiIdentifiers: ReadonlyArray<string>;
+  readonly pseudonymize: ReadonlyArray<string>;
+  readonly generalize: ReadonlyArray<GeneralizationRule>;
+  readonly suppress: ReadonlyArray<string>;
+  readonly drop: ReadonlyArray<string>;
+  readonly k: number;
+}
+
+export interface GeneralizationRule {
+  readonly column: string;
+  readonly kind: string;
+  readonly width: null | number;
+  readonly top: null | number;
+  readonly to: null | string;
+  readonly keep: null | number;
+  readonly pad: null | boolean;
+}
+
+export interface DatasetPrivacyPolicySet {
+  readonly type: 'DatasetPrivacyPolicySet';
+  readonly data: DatasetPrivacyPolicySetData;
+}
+
 export interface DatasetVersionClearedForTrainingData {
   readonly datasetVersionId: string;
   readonly gate: string;
@@ -130,6 +238,41 @@ export interface DatasetVersionRegistered {
   readonly data: DatasetVersionRegisteredData;
 }
 
+export interface DatasetVersionStoredData {
+  readonly datasetVersionId: string;
+  readonly format: string;
+  readonly byteSize: number;
+  readonly objectKey: string;
+  readonly columns: ReadonlyArray<StoredColumn>;
+}
+
+export interface StoredColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly missing: number;
+  readonly distinct: null | number;
+  readonly min: null | number;
+  readonly max: null | number;
+  readonly mean: null | number;
+  readonly quantiles: Readonly<Record<string, number>>;
+}
+
+export interface DatasetVersionStored {
+  readonly type: 'DatasetVersionStored';
+  readonly data: DatasetVersionStoredData;
+}
+
+export interface DatasetVersionTamperingDetectedData {
+  readonly datasetVersionId: string;
+  readonly actualSha256: string;
+  readonly detectedDuring: string;
+}
+
+export interface DatasetVersionTamperingDetected {
+  readonly type: 'DatasetVersionTamperingDetected';
+  readonly data: DatasetVersionTamperingDetectedData;
+}
+
 export interface OpenLineageRunEventReceivedData {
   readonly runId: string;
   readonly eventType: null | string;
@@ -165,6 +308,59 @@ export interface OpenLineageDataset {
 export interface OpenLineageRunEventReceived {
   readonly type: 'OpenLineageRunEventReceived';
   readonly data: OpenLineageRunEventReceivedData;
+}
+
+export interface PrivacyClearedData {
+  readonly datasetVersionId: string;
+  readonly rawVersionId: string;
+  readonly datasetName: string;
+  readonly policyVersion: number;
+  readonly keyId: null | string;
+  readonly rowsScanned: number;
+  readonly quasiIdentifiers: ReadonlyArray<string>;
+  readonly k: null | number;
+  readonly policyK: number;
+}
+
+export interface PrivacyCleared {
+  readonly type: 'PrivacyCleared';
+  readonly data: PrivacyClearedData;
+}
+
+export interface PrivacyRejectedData {
+  readonly datasetVersionId: string;
+  readonly rawVersionId: string;
+  readonly datasetName: string;
+  readonly policyVersion: number;
+  readonly keyId: null | string;
+  readonly rowsScanned: number;
+  readonly quasiIdentifiers: ReadonlyArray<string>;
+  readonly k: null | number;
+  readonly policyK: number;
+  readonly findings: ReadonlyArray<PrivacyFinding>;
+}
+
+export interface PrivacyFinding {
+  readonly column: string;
+  readonly detector: string;
+  readonly count: number;
+  readonly sample: string;
+}
+
+export interface PrivacyRejected {
+  readonly type: 'PrivacyRejected';
+  readonly data: PrivacyRejectedData;
+}
+
+export interface PseudonymizationKeyActivatedData {
+  readonly keyId: string;
+  readonly previousKeyId: null | string;
+  readonly keySource: string;
+}
+
+export interface PseudonymizationKeyActivated {
+  readonly type: 'PseudonymizationKeyActivated';
+  readonly data: PseudonymizationKeyActivatedData;
 }
 
 export interface SourceLicenseRevokedData {
@@ -339,9 +535,19 @@ export type ExperimentEvent =
   | RunStarted;
 
 export type LineageEvent =
+  | BiasScanFlagged
+  | BiasScanPassed
+  | BiasScanWaived
+  | DatasetBiasPolicySet
+  | DatasetPrivacyPolicySet
   | DatasetVersionClearedForTraining
   | DatasetVersionRegistered
+  | DatasetVersionStored
+  | DatasetVersionTamperingDetected
   | OpenLineageRunEventReceived
+  | PrivacyCleared
+  | PrivacyRejected
+  | PseudonymizationKeyActivated
   | SourceLicenseRevoked
   | SourceRegistered;
 
@@ -377,9 +583,19 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   RunCompleted: 'experiment',
   RunRefused: 'experiment',
   RunStarted: 'experiment',
+  BiasScanFlagged: 'lineage',
+  BiasScanPassed: 'lineage',
+  BiasScanWaived: 'lineage',
+  DatasetBiasPolicySet: 'lineage',
+  DatasetPrivacyPolicySet: 'lineage',
   DatasetVersionClearedForTraining: 'lineage',
   DatasetVersionRegistered: 'lineage',
+  DatasetVersionStored: 'lineage',
+  DatasetVersionTamperingDetected: 'lineage',
   OpenLineageRunEventReceived: 'lineage',
+  PrivacyCleared: 'lineage',
+  PrivacyRejected: 'lineage',
+  PseudonymizationKeyActivated: 'lineage',
   SourceLicenseRevoked: 'lineage',
   SourceRegistered: 'lineage',
   DataDriftDetected: 'monitoring',

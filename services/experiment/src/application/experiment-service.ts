@@ -1,7 +1,7 @@
 import { type CommandMetadata, DomainError } from '@mgov/decider';
 import { runDecider } from '@mgov/experiment-domain';
 import type { ServiceModule, ServiceRuntime } from '@mgov/service-runtime';
-import { eligibleDatasets } from './eligible-datasets';
+import { eligibleDatasets, ineligibility } from './eligible-datasets';
 import { experimentLinks } from './links';
 import { type RunRow, runsReadModel } from './runs-read-model';
 
@@ -32,24 +32,25 @@ export class ExperimentService {
   async startRun(input: StartRunInput, metadata: CommandMetadata) {
     const runId = input.runId ?? this.runtime.newId();
     const requested = [...(input.datasetVersionIds ?? [])];
-    const eligible = await this.runtime.db.query<{ dataset_version_id: string }>(
-      `SELECT dataset_version_id FROM ${this.eligible.table} WHERE dataset_version_id = ANY($1)`, [requested],
-    );
-    const eligibleIds = new Set(eligible.map((r) => r.dataset_version_id));
+    const gates = await this.eligible.find(this.runtime.db, requested);
+    const reasons = Object.fromEntries(requested.flatMap((id) => {
+      const why = ineligibility(gates.get(id));
+      return why === null ? [] : [[id, why]];
+    }));
     const events = await this.runtime.commands.execute({
       streamId: `run:${runId}`,
       decider: runDecider,
       links: experimentLinks,
       command: {
         type: 'StartRun', runId, experimentName: input.experimentName, datasetVersionIds: requested,
-        params: { ...(input.params ?? {}) }, ineligibleDatasetVersionIds: requested.filter((id) => !eligibleIds.has(id)), metadata,
+        params: { ...(input.params ?? {}) }, ineligibleDatasetVersionIds: Object.keys(reasons), ineligibilityReasons: reasons, metadata,
       },
     });
     const refused = events.filter((e) => e.type === 'RunRefused');
     if (refused.length > 0) {
       throw new DomainError(
         'EXPERIMENT.DATASET_NOT_ELIGIBLE',
-        `run ${runId} refused: dataset version(s) ${refused.map((e) => (e.data as { datasetVersionId: string }).datasetVersionId).join(', ')} are not cleared for training; clear them through lineage first`,
+        `run ${runId} refused: ${refused.map((e) => (e.data as { reason: string }).reason).join('; ')}. A version is eligible once the privacy gate cleared it and its bias scan passed (or was waived)`,
         422,
       );
     }
@@ -66,10 +67,11 @@ export class ExperimentService {
     return { runId, status: 'finished' };
   }
 
-  /** Whether experiment has seen lineage clear this dataset version (what a run will be judged on). */
+  /** What experiment has seen of lineage's gates for this version (what a run will be judged on). */
   async eligibility(datasetVersionId: string) {
-    const rows = await this.runtime.db.query(`SELECT 1 FROM ${this.eligible.table} WHERE dataset_version_id = $1`, [datasetVersionId]);
-    return { datasetVersionId, eligible: rows.length > 0 };
+    const gates = (await this.eligible.find(this.runtime.db, [datasetVersionId])).get(datasetVersionId);
+    const reason = ineligibility(gates);
+    return { datasetVersionId, eligible: reason === null, privacy: gates?.privacy ?? null, bias: gates?.bias ?? null, reason };
   }
 
   async getRun(runId: string): Promise<RunRow> {

@@ -10,8 +10,10 @@ export type StartRun = {
   readonly experimentName: string;
   readonly datasetVersionIds: readonly string[];
   readonly params: Readonly<Record<string, string>>;
-  /** Named dataset versions that lineage has not cleared for training, per the caller's read model. */
+  /** Named dataset versions that lineage has not made eligible for training, per the caller's read model. */
   readonly ineligibleDatasetVersionIds: readonly string[];
+  /** Why, per version (which gate is missing), when the caller knows. */
+  readonly ineligibilityReasons?: Readonly<Record<string, string>>;
   readonly metadata: CommandMetadata;
 };
 
@@ -55,7 +57,10 @@ function startRun(command: StartRun, state: RunState): RunEvent[] {
   if (ineligible.length > 0) {
     return ineligible.map((datasetVersionId): RunRefused => ({
       type: 'RunRefused',
-      data: { runId, experimentName, datasetVersionId, reason: `dataset version ${datasetVersionId} is not cleared for training` },
+      data: {
+        runId, experimentName, datasetVersionId,
+        reason: `dataset version ${datasetVersionId} is not eligible for training${command.ineligibilityReasons?.[datasetVersionId] ? `: ${command.ineligibilityReasons[datasetVersionId]}` : ''}`,
+      },
     }));
   }
   return [{ type: 'RunStarted', data: { runId, experimentName, datasetVersionIds, params: { ...command.params } } }];

@@ -14,7 +14,7 @@ const started: RunStarted = {
 };
 const refused = (datasetVersionId: string): RunRefused => ({
   type: 'RunRefused',
-  data: { runId: 'r1', experimentName: 'loans-gbm', datasetVersionId, reason: `dataset version ${datasetVersionId} is not cleared for training` },
+  data: { runId: 'r1', experimentName: 'loans-gbm', datasetVersionId, reason: `dataset version ${datasetVersionId} is not eligible for training` },
 });
 const completed: RunCompleted = { type: 'RunCompleted', data: { runId: 'r1', metrics: { accuracy: 0.91, fairness_gap: 0.02 }, artifactDigest: digest } };
 const spec = deciderSpec(runDecider);
@@ -28,6 +28,11 @@ describe('run', () => {
   it('records one refusal per dataset version not cleared for training', () => {
     spec.given([]).when({ ...start, ineligibleDatasetVersionIds: ['dv2'] }).then([refused('dv2')]);
     spec.given([]).when({ ...start, ineligibleDatasetVersionIds: ['dv1', 'dv2'] }).then([refused('dv1'), refused('dv2')]);
+  });
+
+  it('says in the refusal which gate the version is missing, when the caller knows', () => {
+    const [event] = runDecider.decide({ ...start, ineligibleDatasetVersionIds: ['dv2'], ineligibilityReasons: { dv2: 'the privacy gate rejected it' } }, runDecider.initialState());
+    expect(event).toMatchObject({ type: 'RunRefused', data: { reason: 'dataset version dv2 is not eligible for training: the privacy gate rejected it' } });
   });
 
   it('needs a dataset version and an experiment name', () => {

@@ -1,11 +1,16 @@
-import type { ColumnProfile } from '@mgov/contracts';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
-import { datasetVersionDecider, SOURCE_KINDS, type SourceKind, sourceDecider } from '@mgov/lineage-domain';
+import { SOURCE_KINDS, type SourceKind, sourceDecider } from '@mgov/lineage-domain';
 import type { ServiceModule, ServiceRuntime } from '@mgov/service-runtime';
-import { profileColumns } from '@mgov/stats';
+import { BiasScans } from '../bias-scan/bias-scan';
+import { DatasetContents } from '../datasets/dataset-content';
+import { checkedDatasetName, DatasetPolicies } from '../datasets/dataset-policies';
+import { DatasetUploads, DEFAULT_DATASET_MAX_BYTES } from '../datasets/dataset-upload';
 import { parseLicenseExpiry } from '../licenses/license-expiry';
-import { ContentAddressedStore } from './content-addressed-store';
-import { type DatasetVersionRow, lineageCatalog, type SourceRow } from './lineage-read-models';
+import { PrivacyGate } from '../privacy-gate/privacy-gate';
+import { pseudonymizationKeyProvider, type PseudonymizationKeySettings } from '../privacy-gate/pseudonymization-key-provider';
+import { FilesystemObjectStore } from '../storage/filesystem-object-store';
+import type { ObjectStore } from '../storage/object-store';
+import { catalogTables, lineageCatalog } from './lineage-read-models';
 import { lineageLinks } from './links';
 
 export interface RegisterSourceInput {
@@ -19,24 +24,34 @@ export interface RegisterSourceInput {
   readonly licenseExpiresAt?: string | number | null;
 }
 
-export interface RegisterDatasetVersionInput {
-  readonly datasetName: string;
-  readonly sourceIds: readonly string[];
-  readonly parentVersionIds?: readonly string[];
-  readonly transformation?: string | null;
-  readonly rows: ReadonlyArray<Record<string, unknown>>;
+export interface LineageSettings {
+  readonly objectStoreDir: string;
+  /** Largest upload in bytes (MGOV_DATASET_MAX_BYTES, default 2 GiB). */
+  readonly datasetMaxBytes?: number;
+  readonly pseudonymizationKey?: PseudonymizationKeySettings;
+  /** Another object store adapter (the filesystem one under objectStoreDir by default). */
+  readonly objectStore?: ObjectStore;
 }
 
-/** Lineage's use cases: sources, content-addressed dataset versions, and (stub) eligibility. */
+/** Lineage's use cases: sources, dataset uploads and policies, the privacy gate, the bias scan, and their queries. */
 export class LineageService {
   readonly module: ServiceModule;
-  private readonly objects: ContentAddressedStore;
-  private readonly tables: { sources: string; datasets: string };
+  readonly policies: DatasetPolicies;
+  readonly uploads: DatasetUploads;
+  readonly privacyGate: PrivacyGate;
+  readonly biasScans: BiasScans;
+  readonly contents: DatasetContents;
+  private readonly tables: ReturnType<typeof catalogTables>;
 
-  constructor(private readonly runtime: ServiceRuntime, objectStoreDir: string) {
-    this.objects = new ContentAddressedStore(objectStoreDir);
+  constructor(private readonly runtime: ServiceRuntime, settings: LineageSettings) {
+    const objects = settings.objectStore ?? new FilesystemObjectStore(settings.objectStoreDir);
+    this.policies = new DatasetPolicies(runtime);
+    this.uploads = new DatasetUploads(runtime, objects, this.policies, settings.datasetMaxBytes ?? DEFAULT_DATASET_MAX_BYTES);
+    this.privacyGate = new PrivacyGate(runtime, objects, this.policies, pseudonymizationKeyProvider(settings.pseudonymizationKey ?? {}));
+    this.biasScans = new BiasScans(runtime, objects, this.policies);
+    this.contents = new DatasetContents(runtime, objects);
     this.module = { readModels: [lineageCatalog(runtime.schema)], reactors: [] };
-    this.tables = { sources: `${runtime.schema}.catalog_sources_v1`, datasets: `${runtime.schema}.catalog_dataset_versions_v1` };
+    this.tables = catalogTables(runtime.schema);
   }
 
   async registerSource(input: RegisterSourceInput, metadata: CommandMetadata): Promise<{ sourceId: string }> {
@@ -57,51 +72,29 @@ export class LineageService {
     return { sourceId };
   }
 
-  async registerDatasetVersion(input: RegisterDatasetVersionInput, metadata: CommandMetadata) {
-    if (!Array.isArray(input.rows) || input.rows.length === 0) {
-      throw new DomainError('LINEAGE.EMPTY_DATASET', 'a dataset version needs at least one row', 400);
-    }
-    // The stored form is JSON Lines, one row per line: the version id is the sha256 of those bytes.
-    const bytes = Buffer.from(input.rows.map((row) => JSON.stringify(row)).join('\n') + '\n', 'utf8');
-    const datasetVersionId = await this.objects.put(bytes);
-    // Asked of the write model, not a read model: a source registered a moment ago counts.
-    const knownIds = new Set<string>();
-    for (const id of input.sourceIds ?? []) {
-      if ((await this.runtime.store.streamVersion(`source:${id}`)) > 0) knownIds.add(id);
-    }
-    const columns: ColumnProfile[] = profileColumns(input.rows as Record<string, unknown>[]);
-    const events = await this.runtime.commands.execute({
-      streamId: `dataset-version:${datasetVersionId}`,
-      decider: datasetVersionDecider,
-      links: lineageLinks,
-      command: {
-        type: 'RegisterDatasetVersion', datasetVersionId, datasetName: input.datasetName, sourceIds: input.sourceIds ?? [],
-        unknownSourceIds: (input.sourceIds ?? []).filter((id) => !knownIds.has(id)), parentVersionIds: input.parentVersionIds ?? [],
-        transformation: input.transformation ?? null, rowCount: input.rows.length, columns, metadata,
-      },
-    });
-    return { datasetVersionId, events };
+  async listSources() {
+    return this.runtime.db.query(`SELECT source_id, name, kind, license, owner FROM ${this.tables.sources} ORDER BY registered_at, source_id`);
   }
 
-  /** The walking skeleton's stand-in for the privacy gate and bias scan (data governance issue). */
-  async clearForTraining(datasetVersionId: string, metadata: CommandMetadata) {
-    return this.runtime.commands.execute({
-      streamId: `dataset-version:${datasetVersionId}`,
-      decider: datasetVersionDecider,
-      links: lineageLinks,
-      command: { type: 'ClearForTraining', datasetVersionId, gate: 'stub', policyVersion: 'skeleton-0', metadata },
-    });
-  }
-
-  async listSources(): Promise<SourceRow[]> {
-    return this.runtime.db.query<SourceRow>(`SELECT source_id, name, kind, license, owner FROM ${this.tables.sources} ORDER BY registered_at, source_id`);
-  }
-
-  async getDatasetVersion(id: string): Promise<DatasetVersionRow> {
-    const [row] = await this.runtime.db.query<DatasetVersionRow>(
-      `SELECT dataset_version_id, dataset_name, source_ids, row_count, eligible, registered_at FROM ${this.tables.datasets} WHERE dataset_version_id = $1`, [id],
-    );
+  /** A version as the catalog has it, with the versions the privacy gate derived from it. */
+  async getDatasetVersion(id: string) {
+    const [row] = await this.runtime.db.query<Record<string, unknown>>(`SELECT * FROM ${this.tables.datasets} WHERE dataset_version_id = $1`, [id]);
     if (!row) throw new DomainError('LINEAGE.DATASET_VERSION_NOT_FOUND', `dataset version ${id} does not exist (or is not projected yet)`, 404);
-    return row;
+    const derived = await this.runtime.db.query<{ dataset_version_id: string }>(
+      `SELECT dataset_version_id FROM ${this.tables.datasets} WHERE parent_version_ids ? $1 ORDER BY registered_at`, [id],
+    );
+    return { ...row, derived_version_ids: derived.map((d) => d.dataset_version_id) };
+  }
+
+  /** A dataset's policies and its versions, newest first. */
+  async getDataset(name: string) {
+    const datasetName = checkedDatasetName(name);
+    const [policies] = await this.runtime.db.query<{ privacy: unknown; bias: unknown }>(`SELECT privacy, bias FROM ${this.tables.policies} WHERE dataset_name = $1`, [datasetName]);
+    const versions = await this.runtime.db.query(
+      `SELECT dataset_version_id, parent_version_ids, transformation, format, row_count, byte_size, privacy_status, bias_status, eligible, registered_at
+         FROM ${this.tables.datasets} WHERE dataset_name = $1 ORDER BY registered_at DESC, dataset_version_id`, [datasetName],
+    );
+    if (!policies && versions.length === 0) throw new DomainError('LINEAGE.DATASET_NOT_FOUND', `dataset ${datasetName} has no policy and no version (or they are not projected yet)`, 404);
+    return { datasetName, privacyPolicy: policies?.privacy ?? null, biasPolicy: policies?.bias ?? null, versions };
   }
 }

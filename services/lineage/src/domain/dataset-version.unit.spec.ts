@@ -1,34 +1,107 @@
 import { deciderSpec } from '@mgov/testing';
-import type { DatasetVersionRegistered } from '@mgov/contracts';
-import { datasetVersionDecider } from './dataset-version';
+import { datasetVersionDecider, type RecordPrivacyGate } from './dataset-version';
+import { biasOf, DERIVED, kOf, metadata, RAW, registered, registration } from './dataset-version.fixture';
 
-const metadata = { actor: { id: 'steward', role: 'data-steward' }, now: 1_790_000_000_000, correlationId: 'c' };
-const registration = {
-  type: 'RegisterDatasetVersion' as const, datasetVersionId: 'ab12', datasetName: 'loans', sourceIds: ['crm'],
-  unknownSourceIds: [], parentVersionIds: [], transformation: null, rowCount: 2, columns: [], metadata,
-};
-const registered: DatasetVersionRegistered = {
-  type: 'DatasetVersionRegistered',
-  data: { datasetVersionId: 'ab12', datasetName: 'loans', sourceIds: ['crm'], parentVersionIds: [], transformation: null, rowCount: 2, columns: [] },
-};
 const spec = deciderSpec(datasetVersionDecider);
 
-describe('dataset version', () => {
-  it('is registered once per content address', () => {
-    spec.given([]).when(registration).then([registered]);
-    spec.given([registered]).when(registration).then([]);
+describe('dataset version: registration', () => {
+  it('is registered and stored once per content address', () => {
+    spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, metadata }).then(registered());
+    spec.given(registered()).when({ type: 'RegisterDatasetVersion', ...registration, metadata }).then([]);
   });
 
-  it('needs a known source', () => {
-    spec.given([]).when({ ...registration, sourceIds: [] }).thenThrows('LINEAGE.SOURCE_REQUIRED');
-    spec.given([]).when({ ...registration, unknownSourceIds: ['ghost'] }).thenThrows('LINEAGE.UNKNOWN_SOURCE');
+  it('needs known sources and parents', () => {
+    spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, sourceIds: [], metadata }).thenThrows('LINEAGE.SOURCE_REQUIRED');
+    spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, unknownSourceIds: ['ghost'], metadata }).thenThrows('LINEAGE.UNKNOWN_SOURCE');
+    spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, unknownParentVersionIds: ['f00'], metadata }).thenThrows('LINEAGE.UNKNOWN_PARENT');
+  });
+});
+
+describe('dataset version: privacy gate', () => {
+  const gate = (over: Partial<RecordPrivacyGate> = {}): RecordPrivacyGate => ({
+    type: 'RecordPrivacyGate', rawVersionId: RAW, policyVersion: 1, policyK: 2, quasiIdentifiers: ['zip'], keyId: 'k1', rowsScanned: 4,
+    registration: { ...registration, datasetVersionId: DERIVED, parentVersionIds: [RAW], transformation: 'privacy treatment' },
+    residue: [], kAnonymity: kOf(['021', '021', '945', '945']), metadata, ...over,
+  });
+  const derived = registered(DERIVED, [RAW], 'privacy treatment');
+  const verdict = { datasetVersionId: DERIVED, rawVersionId: RAW, datasetName: 'loans', policyVersion: 1, keyId: 'k1', rowsScanned: 4, quasiIdentifiers: ['zip'], policyK: 2 };
+
+  it('registers the treated version and clears it when nothing is found and every class reaches k', () => {
+    spec.given([]).when(gate()).then([...derived, { type: 'PrivacyCleared', data: { ...verdict, k: 2 } }]);
   });
 
-  it('can be cleared for training only once it exists', () => {
-    const clear = { type: 'ClearForTraining' as const, datasetVersionId: 'ab12', gate: 'stub', policyVersion: 'p1', metadata };
-    spec.given([]).when(clear).thenThrows('LINEAGE.DATASET_VERSION_NOT_FOUND');
-    spec.given([registered]).when(clear).then([
-      { type: 'DatasetVersionClearedForTraining', data: { datasetVersionId: 'ab12', gate: 'stub', policyVersion: 'p1' } },
+  it('rejects it with the residue found, column by column, samples redacted', () => {
+    const residue = [{ column: 'note', detector: 'email' as const, count: 3, sample: 'a***@e***.com' }];
+    spec.given([]).when(gate({ residue })).then([...derived, { type: 'PrivacyRejected', data: { ...verdict, k: 2, findings: residue } }]);
+  });
+
+  it('rejects it when an equivalence class is smaller than the policy k, naming the smallest', () => {
+    spec.given([]).when(gate({ kAnonymity: kOf(['021', '021', '945']) })).then([...derived, {
+      type: 'PrivacyRejected',
+      data: { ...verdict, k: 1, findings: [{ column: 'zip', detector: 'k-anonymity', count: 1, sample: 'k=1 < 2: zip=9** (1 row)' }] },
+    }]);
+  });
+
+  it('judges once per policy version, and never takes a clearance back', () => {
+    const rejected = { type: 'PrivacyRejected' as const, data: { ...verdict, k: 1, findings: [] } };
+    spec.given([...derived, rejected]).when(gate({ kAnonymity: kOf(['021']) })).then([]);
+    spec.given([...derived, rejected]).when(gate({ policyVersion: 2 })).then([{ type: 'PrivacyCleared', data: { ...verdict, policyVersion: 2, k: 2 } }]);
+    spec.given([...derived, { type: 'PrivacyCleared', data: { ...verdict, k: 2 } }]).when(gate({ policyVersion: 2, kAnonymity: kOf(['021']) })).then([]);
+  });
+});
+
+describe('dataset version: bias scan, waiver and eligibility', () => {
+  const cleared = [...registered(), { type: 'PrivacyCleared' as const, data: { datasetVersionId: RAW, rawVersionId: RAW, datasetName: 'loans', policyVersion: 3, keyId: null, rowsScanned: 200, quasiIdentifiers: [], k: null, policyK: 5 } }];
+  const scan = (rates: Record<string, number>, policyVersion = 1) => ({
+    type: 'RecordBiasScan' as const, datasetVersionId: RAW, policyVersion, thresholds: { dpl: 0.1 }, scanner: { name: 'mgov-bias', version: '1.0.0' }, report: biasOf(rates), metadata,
+  });
+  const eligible = (gate: string) => ({ type: 'DatasetVersionClearedForTraining' as const, data: { datasetVersionId: RAW, gate, policyVersion: 'privacy:3+bias:1' } });
+
+  it('needs a privacy-cleared version', () => {
+    spec.given([]).when(scan({ f: 0.5, m: 0.5 })).thenThrows('LINEAGE.DATASET_VERSION_NOT_FOUND');
+    spec.given(registered()).when(scan({ f: 0.5, m: 0.5 })).thenThrows('LINEAGE.NOT_PRIVACY_CLEARED');
+  });
+
+  it('passes within the thresholds, and the version becomes eligible for training', () => {
+    const events = datasetVersionDecider.decide(scan({ f: 0.5, m: 0.55 }), cleared.reduce(datasetVersionDecider.evolve, datasetVersionDecider.initialState()));
+    expect(events.map((e) => e.type)).toEqual(['BiasScanPassed', 'DatasetVersionClearedForTraining']);
+    expect(events[0]!.data).toMatchObject({ scannerName: 'mgov-bias', scannerVersion: '1.0.0', label: 'repaid', positive: 'yes', rows: 200, thresholds: { dpl: 0.1 } });
+    expect(events[1]).toEqual(eligible('privacy-gate+bias-scan'));
+  });
+
+  it('flags a metric beyond its threshold, per group, and is not eligible', () => {
+    const [flagged] = datasetVersionDecider.decide(scan({ f: 0.3, m: 0.7 }), cleared.reduce(datasetVersionDecider.evolve, datasetVersionDecider.initialState()));
+    expect(flagged).toMatchObject({ type: 'BiasScanFlagged', data: { breaches: [
+      { facet: 'sex', group: 'f', metric: 'dpl', value: expect.closeTo(0.4), threshold: 0.1 },
+      { facet: 'sex', group: 'm', metric: 'dpl', value: expect.closeTo(-0.4), threshold: 0.1 },
+    ] } });
+  });
+
+  it('flags a metric it cannot compute (one group only: no one to compare with)', () => {
+    const [flagged] = datasetVersionDecider.decide(scan({ f: 0.5 }), cleared.reduce(datasetVersionDecider.evolve, datasetVersionDecider.initialState()));
+    expect(flagged).toMatchObject({ type: 'BiasScanFlagged', data: { breaches: [{ facet: 'sex', group: 'f', metric: 'dpl', value: null }] } });
+  });
+
+  it('takes a waiver with a justification for a flagged scan only, which makes the version eligible', () => {
+    const [flagged] = datasetVersionDecider.decide(scan({ f: 0.3, m: 0.7 }), cleared.reduce(datasetVersionDecider.evolve, datasetVersionDecider.initialState()));
+    const justification = 'historical lending gap; the model is post-processed for parity';
+    const waiver = { type: 'WaiveBiasScan' as const, datasetVersionId: RAW, justification, metadata };
+    spec.given(cleared).when(waiver).thenThrows('LINEAGE.NO_FLAGGED_BIAS_SCAN');
+    spec.given([...cleared, flagged!]).when({ ...waiver, justification: 'ok' }).thenThrows('LINEAGE.JUSTIFICATION_REQUIRED');
+    spec.given([...cleared, flagged!]).when(waiver).then([
+      { type: 'BiasScanWaived', data: { datasetVersionId: RAW, justification, policyVersion: 1, scannerVersion: '1.0.0' } }, eligible('privacy-gate+bias-waiver'),
     ]);
+    spec.given([...cleared, flagged!, eligible('privacy-gate+bias-waiver')]).when(waiver).then([]);
+    spec.given([...cleared, flagged!]).when(scan({ f: 0.3, m: 0.7 })).then([]);
+  });
+});
+
+describe('dataset version: tampering', () => {
+  it('records each different tampered content once', () => {
+    const detected = { type: 'RecordTampering' as const, datasetVersionId: RAW, actualSha256: 'c'.repeat(64), detectedDuring: 'download', metadata };
+    const fact = { type: 'DatasetVersionTamperingDetected' as const, data: { datasetVersionId: RAW, actualSha256: 'c'.repeat(64), detectedDuring: 'download' } };
+    spec.given(registered()).when(detected).then([fact]);
+    spec.given([...registered(), fact]).when(detected).then([]);
+    spec.given([]).when(detected).thenThrows('LINEAGE.DATASET_VERSION_NOT_FOUND');
   });
 });

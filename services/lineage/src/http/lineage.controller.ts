@@ -1,10 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { CommandMetadata } from '@mgov/decider';
-import { Metadata, Requires, type Role } from '@mgov/http-edge';
-import { type LineageService, type RegisterDatasetVersionInput, type RegisterSourceInput } from '../application/lineage-service';
+import { Metadata, Requires } from '@mgov/http-edge';
+import type { LineageService, RegisterSourceInput } from '../application/lineage-service';
+import { LINEAGE_SERVICE, READERS } from './lineage-http.tokens';
 
-export const LINEAGE_SERVICE = Symbol('LineageService');
-const READERS: Role[] = ['data-steward', 'data-scientist', 'ml-engineer', 'model-reviewer', 'governance-auditor'];
+export { LINEAGE_SERVICE } from './lineage-http.tokens';
+
+interface RowsBody {
+  readonly datasetName: string;
+  readonly sourceIds: readonly string[];
+  readonly parentVersionIds?: readonly string[];
+  readonly transformation?: string | null;
+  readonly rows: unknown;
+}
 
 @Controller('lineage')
 export class LineageController {
@@ -23,25 +32,18 @@ export class LineageController {
     return this.lineage.listSources();
   }
 
+  /** Small datasets as JSON rows, stored as JSON Lines through the same path as a file upload. */
   @Post('dataset-versions')
-  @HttpCode(201)
   @Requires('data-steward')
-  async registerDatasetVersion(@Body() body: RegisterDatasetVersionInput, @Metadata() metadata: CommandMetadata) {
-    const { datasetVersionId, events } = await this.lineage.registerDatasetVersion(body, metadata);
-    return { datasetVersionId, created: events.length > 0 };
+  async registerDatasetVersion(@Body() body: RowsBody, @Metadata() metadata: CommandMetadata, @Res({ passthrough: true }) response: Response) {
+    const result = await this.lineage.uploads.uploadRows({ ...body, sourceIds: body?.sourceIds ?? [] }, metadata);
+    response.status(result.created ? 201 : 200);
+    return result;
   }
 
   @Get('dataset-versions/:id')
   @Requires(...READERS)
   getDatasetVersion(@Param('id') id: string) {
     return this.lineage.getDatasetVersion(id);
-  }
-
-  @Post('dataset-versions/:id/clearance')
-  @HttpCode(200)
-  @Requires('data-steward')
-  async clear(@Param('id') id: string, @Metadata() metadata: CommandMetadata) {
-    const events = await this.lineage.clearForTraining(id, metadata);
-    return { datasetVersionId: id, eligible: true, changed: events.length > 0 };
   }
 }
