@@ -82,6 +82,22 @@ export const PASSPORT_SECTIONS: readonly SectionSpec[] = [
     }),
   ] },
   { id: 'privacy-bias', title: 'Privacy and bias', empty: 'No privacy or bias result recorded.', claims: /Privacy|Bias|Pseudonymi|Anonymi|KAnonymity|PiiResidue/, views: [
+    view('PrivacyCleared', 'Privacy gate: cleared', {
+      'Dataset version': (d) => d.datasetVersionId, 'From raw': (d) => d.rawVersionId, Policy: (d) => String(d.policyVersion), Rows: (d) => String(d.rowsScanned),
+      'k (policy)': (d) => `${d.k ?? '—'} (${d.policyK})`, 'Quasi-identifiers': (d) => list(d.quasiIdentifiers), 'Key': (d) => d.keyId ?? '—', Cleared: at,
+    }),
+    view('PrivacyRejected', 'Privacy gate: rejected', {
+      'Dataset version': (d) => d.datasetVersionId, Policy: (d) => String(d.policyVersion), 'k (policy)': (d) => `${d.k ?? '—'} (${d.policyK})`,
+      Findings: (d) => String(d.findings.length), Rejected: at,
+    }),
+    ...(['BiasScanPassed', 'BiasScanFlagged'] as const).map((type) => view(type, type === 'BiasScanPassed' ? 'Bias scan: passed' : 'Bias scan: flagged', {
+      'Dataset version': (d) => d.datasetVersionId, Scanner: (d) => `${d.scannerName} ${d.scannerVersion}`, Label: (d) => `${d.label}=${d.positive}`,
+      Rows: (d) => String(d.rows), Groups: (d) => String(d.groups.length),
+      Breaches: (d) => ('breaches' in d ? list(d.breaches.map((b) => `${b.facet}=${b.group} ${b.metric} ${b.value ?? '—'} > ${b.threshold}`)) : '—'), Scanned: at,
+    })),
+    view('BiasScanWaived', 'Bias scan: waived', {
+      'Dataset version': (d) => d.datasetVersionId, Justification: (d) => d.justification, Scanner: (d) => d.scannerVersion, Waived: at, By: by,
+    }),
     view('DatasetVersionClearedForTraining', 'Clearances for training', {
       'Dataset version': (d) => d.datasetVersionId, Gate: (d) => d.gate, Policy: (d) => d.policyVersion, Cleared: at, By: by,
     }),

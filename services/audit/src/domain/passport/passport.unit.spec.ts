@@ -44,6 +44,15 @@ describe('model passport', () => {
     expect(passport.sections.find((s) => s.id === 'other')).toBeUndefined();
   });
 
+  it('draws privacy gate and bias scan results with their own columns', () => {
+    const flagged = event('BiasScanFlagged', {
+      datasetVersionId: 'd1', policyVersion: 2, scannerName: 'clarify-lite', scannerVersion: '1.0.0', label: 'approved', positive: 'yes', rows: 500,
+      thresholds: {}, groups: [], breaches: [{ facet: 'sex', group: 'f', metric: 'dpl', value: 0.3, threshold: 0.2 }],
+    });
+    const section = build([flagged]).sections.find((s) => s.id === 'privacy-bias')!;
+    expect(section.blocks[0]).toMatchObject({ caption: 'Bias scan: flagged', rows: [['d1', 'clarify-lite 1.0.0', 'approved=yes', '500', '0', 'sex=f dpl 0.3 > 0.2', expect.any(String)]] });
+  });
+
   it('says so when the only clearance came from the stub gate', () => {
     const passport = build([event('DatasetVersionClearedForTraining', { datasetVersionId: 'd1', gate: 'stub', policyVersion: 'p1' })]);
     expect(passport.sections.find((s) => s.id === 'privacy-bias')!.blocks.at(-1)).toMatchObject({ kind: 'paragraph', text: expect.stringContaining('stub gate') });
