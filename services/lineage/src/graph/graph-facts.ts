@@ -5,6 +5,7 @@ const NONE: GraphFacts = { nodes: [], edges: [] };
 const edge = (from: string, to: string, relation: Relation): GraphEdge => ({ from, to, relation });
 const shortId = (id: string) => (id.length > 16 ? `${id.slice(0, 12)}…` : id);
 const datasetKey = (d: OpenLineageDataset) => (d.datasetVersionId ? Subject.datasetVersion(d.datasetVersionId) : Subject.externalDataset(d.namespace, d.name));
+const gateState = (datasetVersionId: string, attributes: Record<string, unknown>): GraphFacts => ({ nodes: [{ key: Subject.datasetVersion(datasetVersionId), attributes }], edges: [] });
 const externalDataset = (d: OpenLineageDataset): NodeFact[] =>
   d.datasetVersionId ? [] : [{ key: datasetKey(d), label: d.name, attributes: { namespace: d.namespace, name: d.name } }];
 
@@ -31,7 +32,14 @@ export function graphFactsOf(event: EnvelopedEvent): GraphFacts {
       };
     }
     case 'DatasetVersionClearedForTraining':
-      return { nodes: [{ key: Subject.datasetVersion(event.data.datasetVersionId), attributes: { eligible: true } }], edges: [] };
+      return gateState(event.data.datasetVersionId, { eligible: true });
+    case 'PrivacyCleared':
+    case 'PrivacyRejected':
+      return gateState(event.data.datasetVersionId, { privacy: event.type === 'PrivacyCleared' ? 'cleared' : 'rejected' });
+    case 'BiasScanPassed':
+    case 'BiasScanFlagged':
+    case 'BiasScanWaived':
+      return gateState(event.data.datasetVersionId, { biasScan: { BiasScanPassed: 'passed', BiasScanFlagged: 'flagged', BiasScanWaived: 'waived' }[event.type] });
     case 'OpenLineageRunEventReceived': {
       const { runId, job, parentRun, inputs, outputs, eventType, eventTime } = event.data;
       const run = Subject.run(runId);

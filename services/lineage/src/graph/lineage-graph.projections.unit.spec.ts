@@ -21,6 +21,7 @@ const local = [
   enveloped({ type: 'DatasetVersionRegistered', data: { datasetVersionId: d1, datasetName: 'loans', sourceIds: ['crm'], parentVersionIds: [], transformation: null, rowCount: 3, columns: [] } }),
   enveloped({ type: 'DatasetVersionRegistered', data: { datasetVersionId: d2, datasetName: 'loans-clean', sourceIds: ['crm'], parentVersionIds: [d1], transformation: 'dedupe', rowCount: 2, columns: [] } }),
   enveloped({ type: 'DatasetVersionClearedForTraining', data: { datasetVersionId: d2, gate: 'stub', policyVersion: 'p' } }),
+  enveloped({ type: 'BiasScanWaived', data: { datasetVersionId: d2, justification: 'j', policyVersion: 1, scannerVersion: 's' } }),
   enveloped({ type: 'OpenLineageRunEventReceived', data: {
     runId: 'ol1', eventType: 'COMPLETE', eventTime: '2025-01-02T00:00:00Z', eventTimeMs: 0, producer: 'https://p', schemaURL: 'https://s',
     job: { namespace: 'airflow', name: 'export' }, parentRun: null, inputs: [{ namespace: 'mgov', name: d2, datasetVersionId: d2 }],
@@ -71,6 +72,7 @@ describe('the lineage graph projections', () => {
     ]);
     expect(up.nodes.map((node) => node.key)).toEqual(['model-version:credit:1', 'run:r1', `dataset-version:${d2}`, `dataset-version:${d1}`, 'source:crm']);
     expect(down.nodes[0]).toMatchObject({ label: 'CRM', attributes: { license: 'MIT', licenseExpiresAt: '2030-01-01T00:00:00.000Z', licenseRevocationReason: 'contract ended' } });
+    expect(down.nodes.find((node) => node.key === `dataset-version:${d2}`)).toMatchObject({ attributes: { eligible: true, biasScan: 'waived', datasetName: 'loans-clean' } });
     expect(down.nodes.find((node) => node.key === 'run:r1')).toMatchObject({ label: 'credit', attributes: { status: 'finished', artifactDigest: 'sha256:aa' } });
     expect(down.nodes.find((node) => node.key === 'run:ol1')).toMatchObject({ attributes: { 'openLineage.COMPLETE': '2025-01-02T00:00:00Z', openLineageJob: 'airflow/export' } });
     expect(down.edges).toContainEqual({ from: `dataset-version:${d1}`, to: `dataset-version:${d2}`, relation: 'parent-of' });
