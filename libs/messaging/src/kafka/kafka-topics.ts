@@ -11,11 +11,17 @@ export async function createMissingTopics(admin: Admin, topics: readonly string[
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));
   if (missing.length > 0) {
-    // Resolves false, not throwing, when another client created them first.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, ...(partitions ? { numPartitions: partitions } : {}) })),
-    });
+    try {
+      // Resolves false, not throwing, when another client created them first.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, ...(partitions ? { numPartitions: partitions } : {}) })),
+      });
+    } catch (error) {
+      // Several services creating the same topics at once can see a topic's metadata before its
+      // partitions exist ("does not host this topic-partition"): retriable, the wait below covers it.
+      if (!(error as { retriable?: boolean }).retriable) throw error;
+    }
   }
   // createTopics skips waiting for leaders when any topic already existed, so check ourselves.
   const deadline = Date.now() + 30_000;
