@@ -41,6 +41,7 @@ export class ServiceKernel {
   private readonly wakeables: Array<{ notify(): void }> = [];
   private readonly running: Stoppable[] = [];
   private readonly subscriptions: Subscription[] = [];
+  private onStopped: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: KernelOptions) {
     const schema = options.schema ?? `mgov_${options.name}`;
@@ -132,6 +133,7 @@ export class ServiceKernel {
       });
       this.subscriptions.push(subscription);
     }
+    this.onStopped = module.onStopped;
     await module.onStarted?.();
     this.log.info({ schema, readModels: module.readModels.length, reactors: reactors.length }, 'service started');
   }
@@ -148,6 +150,7 @@ export class ServiceKernel {
   }
 
   async stop(): Promise<void> {
+    await this.onStopped?.();
     for (const subscription of this.subscriptions.splice(0)) await subscription.stop();
     for (const r of this.running.splice(0)) await r.stop();
   }

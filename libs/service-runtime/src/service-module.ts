@@ -64,4 +64,6 @@ export interface ServiceModule {
   readonly publications?: readonly Publication[];
   /** Runs once the read models have caught up and the reactors run (e.g. seeding the bootstrap admin); a failure fails the start. */
   readonly onStarted?: () => Promise<void>;
+  /** Stops what onStarted began (timers, signers), before the kernel's own plumbing stops. */
+  readonly onStopped?: () => Promise<void>;
 }
