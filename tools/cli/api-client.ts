@@ -32,20 +32,27 @@ export class MgovApi {
     return this.send<T>({ method: 'POST', path, body });
   }
 
+  /** A 2xx body as text (Markdown, HTML), for routes that answer something other than JSON. */
+  async getText(path: string, query?: Query): Promise<string> {
+    const request: Request = { method: 'GET', path, query };
+    const response = await this.exchange(request, '*/*');
+    const text = await this.read(response);
+    if (!response.ok) throw failure(request, response.status, text);
+    return text;
+  }
+
+  /** A 2xx response whose body the caller streams (export); an error status is read and thrown as ApiError. */
+  async stream(path: string, query?: Query): Promise<Response> {
+    const request: Request = { method: 'GET', path, query };
+    const response = await this.exchange(request, '*/*');
+    if (!response.ok) throw failure(request, response.status, await this.read(response));
+    return response;
+  }
+
   private async send<T>(request: Request): Promise<T> {
-    const url = this.baseUrl + request.path + queryString(request.query);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.caller.token) headers.authorization = `Bearer ${this.caller.token}`;
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(url, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      throw new UnreachableError(this.baseUrl, reasonOf(error));
-    }
+    const response = await this.exchange(request, 'application/json');
+    const { status } = response;
+    const text = await this.read(response);
     const json = parseJson(text);
     if ((status >= 200 && status < 300) || request.answers?.includes(status)) {
       if (json === undefined && text.trim() !== '') {
@@ -53,13 +60,38 @@ export class MgovApi {
       }
       return json as T;
     }
-    const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    throw new ApiError(
-      status,
-      typeof error?.code === 'string' ? error.code : `HTTP.${status}`,
-      typeof error?.message === 'string' ? error.message : `${request.method} ${request.path} answered ${status}: ${text.trim().slice(0, 200) || 'no body'}`,
-    );
+    throw failure(request, status, text);
   }
+
+  private async exchange(request: Request, accept: string): Promise<Response> {
+    const url = this.baseUrl + request.path + queryString(request.query);
+    const headers: Record<string, string> = { accept };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (this.caller.token) headers.authorization = `Bearer ${this.caller.token}`;
+    try {
+      return await fetch(url, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) });
+    } catch (error) {
+      throw new UnreachableError(this.baseUrl, reasonOf(error));
+    }
+  }
+
+  private async read(response: Response): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      throw new UnreachableError(this.baseUrl, reasonOf(error));
+    }
+  }
+}
+
+/** `{error: {code, message}}` as ApiError; anything else with the status and the start of the body. */
+function failure(request: Request, status: number, text: string): ApiError {
+  const error = (parseJson(text) as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return new ApiError(
+    status,
+    typeof error?.code === 'string' ? error.code : `HTTP.${status}`,
+    typeof error?.message === 'string' ? error.message : `${request.method} ${request.path} answered ${status}: ${text.trim().slice(0, 200) || 'no body'}`,
+  );
 }
 
 function queryString(query: Query | undefined): string {

@@ -75,23 +75,6 @@ describe('mgov health', () => {
   });
 });
 
-describe('mgov audit verify', () => {
-  it('exits 0 when the ledger verifies', async () => {
-    stub.on('GET /audit/verify', { ok: true, entries: 42, lastPosition: '42', headHash: 'ab'.repeat(32) });
-    const { code, stdout } = await mgov(['audit', 'verify']);
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, entries: 42 });
-  });
-
-  it('exits 3 and names the first broken position when the chain is broken', async () => {
-    stub.on('GET /audit/verify', { ok: false, firstBroken: { position: '17', reason: 'prev_hash does not match the previous entry' } });
-    const { code, stdout, stderr } = await mgov(['audit', 'verify', '--format', 'table']);
-    expect(code).toBe(3);
-    expect(stdout).toMatch(/│ position\s+│ 17\s+│/);
-    expect(stderr).toContain('first broken entry at position 17: prev_hash does not match');
-  });
-});
-
 describe('errors', () => {
   it('an API error exits 1 with `error CODE: message`', async () => {
     stub.on('GET /registry/models/credit/versions/9', { error: { code: 'REGISTRY.VERSION_NOT_FOUND', message: 'credit:9 is not in the registry (candidates are not)' } }, 404);
@@ -156,13 +139,6 @@ describe('caller and request shapes', () => {
     await mgov(['source', 'list'], { MGOV_TOKEN: 'mgov_k2_secret' });
     expect(stub.requests[0].headers).toMatchObject({ authorization: 'Bearer mgov_k2_secret' });
     expect(stub.requests[0].headers['x-mgov-actor']).toBeUndefined();
-  });
-
-  it('audit events: --actor filters by actor', async () => {
-    stub.on('GET /audit/events', { events: [], nextCursor: null });
-    const args = ['audit', 'events', '--actor', 'dana.steward', '--correlation-id', 'c-1', '--limit', '10', '--after', '5'];
-    expect((await mgov(args)).code).toBe(0);
-    expect(stub.requests[0].query).toEqual({ actor: 'dana.steward', correlationId: 'c-1', limit: '10', after: '5' });
   });
 
   it('run start and complete send params and numeric metrics', async () => {

@@ -18,7 +18,7 @@ Exit codes:
   1  the server refused or failed (stderr: error CODE: message)
   2  usage error: bad arguments or options, an unreadable or malformed input file
      (mgov bias: also an empty file or a column the file lacks)
-  3  audit verification failed (the ledger's hash chain is broken)
+  3  audit verification failed (a broken hash chain, or a digest that does not verify)
   4  cannot reach MGov at --url`;
 
 /** The whole command tree; settings made here before adding commands are inherited by every command. */

@@ -13,6 +13,9 @@ export interface Recorded {
 export interface Canned {
   readonly status: number;
   readonly body: unknown;
+  /** Sent as they are, one write each, instead of `body` as JSON (Markdown, CSV, a streamed export). */
+  readonly chunks?: readonly string[];
+  readonly contentType?: string;
 }
 
 /** A stand-in for MGov in the CLI's unit tests: canned JSON per `METHOD /path`, every request recorded. */
@@ -31,7 +34,13 @@ export class StubServer {
         const method = request.method ?? 'GET';
         this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body: text ? JSON.parse(text) : undefined });
         const canned = this.routes.get(`${method} ${url.pathname}`) ?? { status: 404, body: { error: { code: 'HTTP.NOT_FOUND', message: `no stub for ${method} ${url.pathname}` } } };
-        response.writeHead(canned.status, { 'content-type': 'application/json' }).end(JSON.stringify(canned.body));
+        if (canned.chunks === undefined) {
+          response.writeHead(canned.status, { 'content-type': 'application/json' }).end(JSON.stringify(canned.body));
+          return;
+        }
+        response.writeHead(canned.status, { 'content-type': canned.contentType ?? 'text/plain' });
+        for (const chunk of canned.chunks) response.write(chunk);
+        response.end();
       });
     });
   }
@@ -42,6 +51,12 @@ export class StubServer {
 
   on(route: string, body: unknown, status = 200): this {
     this.routes.set(route, { status, body });
+    return this;
+  }
+
+  /** A non-JSON answer, written chunk by chunk (chunked transfer encoding when more than one). */
+  onRaw(route: string, chunks: readonly string[], contentType: string, status = 200): this {
+    this.routes.set(route, { status, body: undefined, chunks, contentType });
     return this;
   }
 
