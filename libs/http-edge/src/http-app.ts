@@ -35,7 +35,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   const app = await NestFactory.create(PlatformHttpModule, { logger: ['error', 'warn'], bodyParser: false });
   const metrics = httpMetrics();
   app.use(metrics.middleware);
-  app.use(json({ limit: options.bodyLimit ?? process.env.MGOV_HTTP_BODY_LIMIT ?? '16mb' }));
+  // JSON bodies only: a dataset upload (text/csv, application/octet-stream, …) reaches its controller
+  // unread, as the raw stream it is, whatever its size.
+  app.use(json({ type: 'application/json', limit: options.bodyLimit ?? process.env.MGOV_HTTP_BODY_LIMIT ?? '16mb' }));
   app.use(bodyParserErrors);
   app.use(traceRequests(options.title));
   app.useGlobalFilters(new StableErrorFilter());
