@@ -5,13 +5,22 @@ export interface Caller {
   readonly token?: string;
 }
 
-export type Query = Readonly<Record<string, string | undefined>>;
+/** Query parameters; a list repeats its name (`?source=a&source=b`). */
+export type Query = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** A raw request body streamed from disk (a dataset file), with what to tell the server about it. */
+export interface Upload {
+  readonly content: AsyncIterable<Uint8Array>;
+  readonly contentType: string;
+}
 
 interface Request {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly query?: Query;
   readonly body?: unknown;
+  /** Sent as the raw body, streamed, instead of `body` as JSON. */
+  readonly upload?: Upload;
   /** Non-2xx statuses whose JSON body is an answer rather than an error (e.g. 503 from /health). */
   readonly answers?: readonly number[];
 }
@@ -30,6 +39,11 @@ export class MgovApi {
 
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.send<T>({ method: 'POST', path, body });
+  }
+
+  /** POST with a streamed raw body (`duplex: 'half'`); the answer is JSON, as for post. */
+  postRaw<T>(path: string, query: Query, upload: Upload): Promise<T> {
+    return this.send<T>({ method: 'POST', path, query, upload });
   }
 
   /** A 2xx body as text (Markdown, HTML), for routes that answer something other than JSON. */
@@ -67,9 +81,14 @@ export class MgovApi {
     const url = this.baseUrl + request.path + queryString(request.query);
     const headers: Record<string, string> = { accept };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.upload !== undefined) headers['content-type'] = request.upload.contentType;
     if (this.caller.token) headers.authorization = `Bearer ${this.caller.token}`;
+    // Node's fetch streams an async iterable body when told the request is half duplex (the DOM types know neither).
+    const body = request.upload !== undefined
+      ? { body: request.upload.content as unknown, duplex: 'half' }
+      : { body: request.body === undefined ? undefined : JSON.stringify(request.body) };
     try {
-      return await fetch(url, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) });
+      return await fetch(url, { method: request.method, headers, ...body } as RequestInit);
     } catch (error) {
       throw new UnreachableError(this.baseUrl, reasonOf(error));
     }
@@ -95,8 +114,11 @@ function failure(request: Request, status: number, text: string): ApiError {
 }
 
 function queryString(query: Query | undefined): string {
-  const defined = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return defined.length === 0 ? '' : `?${new URLSearchParams(defined).toString()}`;
+  const pairs = Object.entries(query ?? {}).flatMap(([key, value]): [string, string][] => {
+    if (value === undefined) return [];
+    return typeof value === 'string' ? [[key, value]] : value.map((item): [string, string] => [key, item]);
+  });
+  return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`;
 }
 
 function parseJson(text: string): unknown {

@@ -49,4 +49,21 @@ export function addSourceCommands(program: Command): void {
       { header: 'owner', value: (r) => r.owner },
     ]));
   });
+
+  leaf(source, 'revoke-license', 'revoke a source\'s license (POST /lineage/sources/:id/license-revocation)')
+    .argument('<id>', 'source id')
+    .requiredOption('--reason <text>', 'why the license is revoked')
+    .action(async (id: string, options: { reason: string }, command: Command) => {
+      const cli = cliOf(command);
+      cli.out.show(await cli.api.post<object>(`${sourcePath(id)}/license-revocation`, { reason: options.reason }), (r) => recordTable(r));
+    });
+
+  leaf(source, 'impact', 'what depends on a source: datasets, runs, models (GET /lineage/sources/:id/impact)')
+    .argument('<id>', 'source id')
+    .action(async (id: string, _options: object, command: Command) => {
+      const cli = cliOf(command);
+      cli.out.show(await cli.api.get<object>(`${sourcePath(id)}/impact`), (r) => recordTable(r));
+    });
 }
+
+const sourcePath = (id: string) => `/lineage/sources/${encodeURIComponent(id)}`;

@@ -7,7 +7,12 @@ export interface Recorded {
   readonly path: string;
   readonly query: Record<string, string>;
   readonly headers: IncomingHttpHeaders;
+  /** The JSON body, parsed; undefined when the body is empty or not JSON (see `raw`). */
   readonly body: unknown;
+  /** Every query value, repeated names included (`query` keeps the last). */
+  readonly queryAll: Record<string, string[]>;
+  /** The body's exact bytes. */
+  readonly raw: Buffer;
 }
 
 export interface Canned {
@@ -30,9 +35,15 @@ export class StubServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const url = new URL(request.url ?? '/', 'http://stub');
-        const text = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString('utf8');
         const method = request.method ?? 'GET';
-        this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body: text ? JSON.parse(text) : undefined });
+        const json = (request.headers['content-type'] ?? '').startsWith('application/json');
+        const queryAll: Record<string, string[]> = {};
+        for (const [key, value] of url.searchParams) (queryAll[key] ??= []).push(value);
+        this.requests.push({
+          method, path: url.pathname, query: Object.fromEntries(url.searchParams), queryAll, headers: request.headers, raw, body: text && json ? JSON.parse(text) : undefined,
+        });
         const canned = this.routes.get(`${method} ${url.pathname}`) ?? { status: 404, body: { error: { code: 'HTTP.NOT_FOUND', message: `no stub for ${method} ${url.pathname}` } } };
         if (canned.chunks === undefined) {
           response.writeHead(canned.status, { 'content-type': 'application/json' }).end(JSON.stringify(canned.body));
