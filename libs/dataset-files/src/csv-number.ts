@@ -1,4 +1,4 @@
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+export const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** `numberAt`'s answer when the bytes cannot start a number (a letter, say): the field is text. */
 export const NOT_A_NUMBER = Number.NaN;

@@ -1,44 +1,12 @@
+import { POWERS_OF_TEN } from './csv-number';
+import { type CsvRecord, type CsvScannerOptions, DEFAULT_MAX_RECORD_BYTES, FieldKind, growFields } from './csv-record';
 import { datasetFileError } from './dataset-file-error';
+
+export * from './csv-record';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-
-/** How a field was written: plain, quoted, or quoted with doubled quotes inside (needs unescaping). */
-export const enum FieldKind {
-  Plain = 0,
-  Quoted = 1,
-  Escaped = 2,
-}
-
-/**
- * One record as byte ranges into `bytes`. The arrays are reused for the next record, so a consumer
- * reads what it needs inside its callback and keeps nothing.
- */
-export interface CsvRecord {
-  bytes: Buffer;
-  count: number;
-  starts: Int32Array;
-  ends: Int32Array;
-  kinds: Uint8Array;
-  /** The line the record starts on (1-based, counting lines inside quoted fields). */
-  line: number;
-}
-
-export interface CsvScannerOptions {
-  /** One ASCII byte; default `,`. */
-  readonly delimiter?: string;
-  /** A record longer than this is refused, so that one endless quoted field cannot exhaust memory. */
-  readonly maxRecordBytes?: number;
-}
-
-export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
-
-/** The text of field `i` of `record`, quotes removed and doubled quotes undone. */
-export function fieldText(record: CsvRecord, i: number): string {
-  const text = record.bytes.toString('utf8', record.starts[i], record.ends[i]);
-  return record.kinds[i] === FieldKind.Escaped ? text.replace(/""/g, '"') : text;
-}
 
 const NEED_MORE = -1;
 
@@ -53,7 +21,9 @@ export class CsvScanner {
   /** 1 for the bytes that end or break an unquoted field: one table load per byte in the hot loop. */
   private readonly special = new Uint8Array(256);
   private readonly maxRecordBytes: number;
-  private readonly record: CsvRecord = { bytes: Buffer.alloc(0), count: 0, starts: new Int32Array(64), ends: new Int32Array(64), kinds: new Uint8Array(64), line: 1 };
+  private readonly record: CsvRecord = {
+    bytes: Buffer.alloc(0), count: 0, starts: new Int32Array(64), ends: new Int32Array(64), kinds: new Uint8Array(64), values: new Float64Array(64), line: 1,
+  };
   private carry: Buffer | null = null;
   private line = 1;
   private first = true;
@@ -114,14 +84,20 @@ export class CsvScanner {
     const record = this.record;
     const length = b.length;
     const delimiter = this.delimiter;
+    const special = this.special;
+    let { starts, ends, kinds, values } = record;
     let lines = 0;
     let count = 0;
     let i = start;
     for (;;) {
-      if (count === record.starts.length) this.grow();
+      if (count === starts.length) {
+        growFields(record);
+        ({ starts, ends, kinds, values } = record);
+      }
       let kind = FieldKind.Plain;
       let fieldStart = i;
       let fieldEnd: number;
+      let value = Number.NaN;
       if (i < length && b[i] === QUOTE) {
         kind = FieldKind.Quoted;
         fieldStart = i + 1;
@@ -147,16 +123,44 @@ export class CsvScanner {
           throw datasetFileError('DATASET.MALFORMED_CSV', `line ${this.line + lines}: field ${count + 1} has text after its closing quote; quote the whole field and double any quote inside it`);
         }
       } else {
-        const special = this.special;
+        let c = i < length ? b[i]! : 0;
+        // A plain decimal is read on the way (no second pass over its bytes); see numberAt for why it is exact.
+        if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+          const negative = c === 0x2d;
+          let j = negative ? i + 1 : i;
+          let mantissa = 0;
+          let digits = 0;
+          let fraction = 0;
+          while (j < length && (c = b[j]!) >= 0x30 && c <= 0x39) {
+            mantissa = mantissa * 10 + (c - 0x30);
+            digits += 1;
+            j += 1;
+          }
+          if (j < length && c === 0x2e) {
+            j += 1;
+            while (j < length && (c = b[j]!) >= 0x30 && c <= 0x39) {
+              mantissa = mantissa * 10 + (c - 0x30);
+              digits += 1;
+              fraction += 1;
+              j += 1;
+            }
+          }
+          if ((j === length || special[b[j]!] !== 0) && digits > 0 && digits <= 15) {
+            const magnitude = fraction === 0 ? mantissa : mantissa / POWERS_OF_TEN[fraction]!;
+            value = negative ? -magnitude : magnitude;
+          }
+          i = j;
+        }
         while (i < length && special[b[i]!] === 0) i += 1;
         if (i < length && b[i] === QUOTE) {
           throw datasetFileError('DATASET.MALFORMED_CSV', `line ${this.line + lines}: field ${count + 1} has a quote inside an unquoted value; quote the whole field and double any quote inside it`);
         }
         fieldEnd = i;
       }
-      record.starts[count] = fieldStart;
-      record.ends[count] = fieldEnd;
-      record.kinds[count] = kind;
+      starts[count] = fieldStart;
+      ends[count] = fieldEnd;
+      kinds[count] = kind;
+      values[count] = value;
       count += 1;
       if (i >= length) {
         if (!final) return NEED_MORE;
@@ -185,15 +189,5 @@ export class CsvScanner {
     if (count === 1 && end === start) return;
     record.count = count;
     this.onRecord(record);
-  }
-
-  private grow(): void {
-    const size = this.record.starts.length * 2;
-    const grown = (from: Int32Array) => Int32Array.from({ length: size }, (_, i) => from[i] ?? 0);
-    this.record.starts = grown(this.record.starts);
-    this.record.ends = grown(this.record.ends);
-    const kinds = new Uint8Array(size);
-    kinds.set(this.record.kinds);
-    this.record.kinds = kinds;
   }
 }

@@ -58,4 +58,17 @@ describe('CsvScanner', () => {
     const wide = Array.from({ length: 300 }, (_, i) => `c${i}`).join(',');
     expect(records(`${wide}\n${wide}\n`)[1]![1]).toHaveLength(300);
   });
+
+  it('reads plain decimals of unquoted fields while scanning, exactly as Number() does, NaN for anything else', () => {
+    const fields = ['42', '-0', '-12.5', '0.1', '1.', '007', '1e5', '"3"', 'x1', '', '+7', '.5', '1234567890123456', ' 4'];
+    const wide = Array.from({ length: 70 }, (_, i) => String(i * 1.5)).join(',');
+    const seen: number[][] = [];
+    const scanner = new CsvScanner((r) => seen.push(Array.from(r.values.subarray(0, r.count))));
+    const bytes = Buffer.from(`${fields.join(',')}\n${wide}\n`);
+    for (let at = 0; at < bytes.length; at += 3) scanner.push(bytes.subarray(at, at + 3));
+    scanner.end();
+    expect(seen[0]).toEqual([42, -0, -12.5, 0.1, 1, 7, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN]);
+    expect(Object.is(seen[0]![1], -0)).toBe(true);
+    expect(seen[1]).toEqual(Array.from({ length: 70 }, (_, i) => i * 1.5));
+  });
 });

@@ -28,6 +28,10 @@ export interface StageOptions {
 
 export type ContentSource = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 
+/** Room for a few chunks in the staging file's write buffer, so that parsing the next chunk overlaps writing this one. */
+const WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
+
+
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
 }
@@ -71,7 +75,7 @@ export async function hashAndStage(source: ContentSource, options: StageOptions)
   const tempPath = join(options.tempDir, `.staging-${randomUUID()}`);
   const counter = meter(options.maxBytes);
   try {
-    await pipeline([sourceStream(source), counter, ...(options.through ?? []), createWriteStream(tempPath, { flags: 'wx' })]);
+    await pipeline([sourceStream(source), counter, ...(options.through ?? []), createWriteStream(tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })]);
     // Durable before the caller's rename publishes it under its hash.
     await fsyncFile(tempPath);
     return { ...counter.result(), tempPath };

@@ -53,7 +53,7 @@ describe('csvProfileTap', () => {
     const chunks = Array.from({ length: Math.ceil(bytes.length / 777) }, (_, i) => bytes.subarray(i * 777, (i + 1) * 777));
     const tap = csvProfileTap();
     const staged = await hashAndStage(Readable.from(chunks), { tempDir: join(files.dir(), 'staging'), maxBytes: 1e9, through: tap.transforms });
-    expect(tap.result()).toEqual(await profileDatasetFile(staged.tempPath, 'csv'));
+    expect(await tap.result(staged.tempPath)).toEqual(await profileDatasetFile(staged.tempPath, 'csv'));
   });
 
   it('aborts staging at the first refusal and leaves no file behind', async () => {

@@ -80,16 +80,22 @@ export class StreamingProfile {
     if (n > t.max) t.max = n;
     t.sum += n;
     t.distribution.add(n);
-    const type = Number.isInteger(n) ? 'integer' : 'number';
-    if (t.type !== type && t.type !== 'number' && t.type !== 'string') t.type = widenType(t.type, type);
+    // Only a column still typed integer (or nothing yet) can learn anything from one more number.
+    const type = t.type;
+    if (type === 'integer' ? !Number.isInteger(n) : type !== 'number' && type !== 'string') t.type = widenType(type, Number.isInteger(n) ? 'integer' : 'number');
   }
 
-  /** A present text cell that is not a number. */
-  text(c: number, text: string): void {
+  /** A present text cell that is not a number; its text may be left out once `needsText` says false. */
+  text(c: number, text?: string): void {
     const t = this.columns[c]!;
     t.present += 1;
     t.texts += 1;
-    if (t.type !== 'string') t.type = widenType(t.type, textType(text));
+    if (t.type !== 'string') t.type = widenType(t.type, textType(text ?? ''));
+  }
+
+  /** Whether a text cell of column `c` still tells anything by its text (its type may still narrow). */
+  needsText(c: number): boolean {
+    return this.columns[c]!.type !== 'string';
   }
 
   /** A present cell that is neither a number nor text (a boolean, an object). */
@@ -105,15 +111,35 @@ export class StreamingProfile {
     return this.columns[c]!.categories !== null;
   }
 
-  /** Counts the category text of a present cell. */
-  category(c: number, key: string): void {
+  /** Counts the category text of a present cell (`count` of them, for a reader that counted them itself). */
+  category(c: number, key: string, count = 1): void {
     const t = this.columns[c]!;
     const categories = t.categories;
     if (categories === null) return;
     const seen = categories.get(key);
-    if (seen !== undefined) categories.set(key, seen + 1);
+    if (seen !== undefined) categories.set(key, seen + count);
     else if (categories.size >= this.maxCategories) t.categories = null;
-    else categories.set(key, 1);
+    else categories.set(key, count);
+  }
+
+  /** Whether column `c` has both numbers and text cells (so it is categorical, over all of them). */
+  mixesNumbersAndText(c: number): boolean {
+    const t = this.columns[c]!;
+    return t.texts > 0 && t.present > t.texts;
+  }
+
+  /** Forgets column `c`'s category counts, for a reader that counts them again. */
+  resetCategories(c: number): void {
+    this.columns[c]!.categories = new Map();
+  }
+
+  /** Stops counting column `c`'s categories: it has more distinct values than the limit. */
+  dropCategories(c: number): void {
+    this.columns[c]!.categories = null;
+  }
+
+  get categoryLimit(): number {
+    return this.maxCategories;
   }
 
   endRow(): void {

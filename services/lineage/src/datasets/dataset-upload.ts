@@ -83,7 +83,7 @@ export class DatasetUploads {
         await this.setPolicies(existing.datasetName, supplied, metadata);
         return { datasetVersionId: staged.sha256, created: false, datasetName: existing.datasetName, format: existing.format, bytes: staged.bytes, rowCount: null };
       }
-      profile = tap ? tap.result() : await profileDatasetFile(staged.localPath, format, { label: UPLOAD });
+      profile = tap ? await tap.result(staged.localPath) : await profileDatasetFile(staged.localPath, format, { label: UPLOAD });
       const current = await this.policies.current(datasetName);
       assertColumnsExist({ privacy: supplied.privacy ?? current.privacy?.policy, bias: supplied.bias ?? current.bias?.policy }, profile.columns, 'the upload');
     } catch (error) {

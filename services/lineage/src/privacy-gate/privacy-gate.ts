@@ -66,7 +66,7 @@ export class PrivacyGate {
     }
     const tap = format === 'csv' ? csvProfileTap() : null;
     const staged = await this.objects.stage(treatedBytes(treatedRows(), format, columns), { maxBytes: Number.MAX_SAFE_INTEGER, through: tap?.transforms });
-    const profile = await (tap ? Promise.resolve(tap.result()) : profileDatasetFile(staged.localPath, format)).catch(async (error) => {
+    const profile = await (tap ? tap.result(staged.localPath) : profileDatasetFile(staged.localPath, format)).catch(async (error) => {
       await staged.discard();
       throw error;
     });
