@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { Transform, type TransformCallback } from 'node:stream';
 import { datasetFileError } from './dataset-file-error';
-import { type CsvRecord, CsvScanner, type CsvScannerOptions, fieldText } from './csv-scanner';
+import { type CsvRecord, type CsvScannerOptions, fieldText } from './csv-record';
+import { CsvScanner } from './csv-scanner';
 import { utf8Guard } from './utf8-guard';
 
 export interface CsvReadOptions extends CsvScannerOptions {

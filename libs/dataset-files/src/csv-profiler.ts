@@ -1,8 +1,15 @@
 import { asFiniteNumber, isMissing, type StreamingProfile } from '@mgov/stats';
 import { type CsvHandler, type CsvReadOptions, scanCsvFile } from './csv-file';
 import { numberAt } from './csv-number';
-import { type CsvRecord, FieldKind, fieldText } from './csv-scanner';
+import { type CsvRecord, FieldKind, fieldText } from './csv-record';
 import { FieldInterner, NOT_INTERNED, TOO_MANY } from './field-interner';
+
+// Bound once: an imported binding is a getter in the CommonJS these files run as, too slow per field.
+const ESCAPED: number = FieldKind.Escaped;
+const NOT_KEPT = NOT_INTERNED;
+const OVER_LIMIT = TOO_MANY;
+const textOf = fieldText;
+const plainDecimal = numberAt;
 
 export interface CsvProfiler extends CsvHandler {
   /** Hands the category counts to the profile; returns the columns whose categories need `recountCategories`. */
@@ -19,10 +26,10 @@ export function csvProfiler(profile: StreamingProfile, columns: string[]): CsvPr
   let interners: FieldInterner[] = [];
   /** Counts a text field's category; returns its interned slot (or a negative answer). */
   const countCategory = (record: CsvRecord, c: number): number => {
-    if (!profile.wantsCategory(c)) return NOT_INTERNED;
+    if (!profile.wantsCategory(c)) return NOT_KEPT;
     const slot = interners[c]!.count(record, c);
-    if (slot === NOT_INTERNED) profile.category(c, fieldText(record, c));
-    else if (slot === TOO_MANY) profile.dropCategories(c);
+    if (slot === NOT_KEPT) profile.category(c, textOf(record, c));
+    else if (slot === OVER_LIMIT) profile.dropCategories(c);
     return slot;
   };
   /** Text that did not read as a plain decimal: the general rules, as for any other format. */
@@ -39,12 +46,12 @@ export function csvProfiler(profile: StreamingProfile, columns: string[]): CsvPr
     if (start === end) return;
     const scanned = record.values[c]!;
     if (scanned === scanned) return profile.number(c, scanned);
-    const n = record.kinds[c] === FieldKind.Escaped ? undefined : numberAt(record.bytes, start, end);
-    if (n === undefined) return textCell(c, fieldText(record, c));
+    const n = record.kinds[c] === ESCAPED ? undefined : plainDecimal(record.bytes, start, end);
+    if (n === undefined) return textCell(c, textOf(record, c));
     if (n === n) return profile.number(c, n);
     const slot = countCategory(record, c);
     if (!profile.needsText(c)) return profile.text(c);
-    profile.text(c, slot >= 0 ? interners[c]!.text(slot) : fieldText(record, c));
+    profile.text(c, slot >= 0 ? interners[c]!.text(slot) : textOf(record, c));
   };
   return {
     header: (names) => {

@@ -1,9 +1,6 @@
 /** How a field was written: plain, quoted, or quoted with doubled quotes inside (needs unescaping). */
-export const enum FieldKind {
-  Plain = 0,
-  Quoted = 1,
-  Escaped = 2,
-}
+export const FieldKind = { Plain: 0, Quoted: 1, Escaped: 2 } as const;
+export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
 /**
  * One record as byte ranges into `bytes`. The arrays are reused for the next record, so a consumer
@@ -30,10 +27,12 @@ export interface CsvScannerOptions {
 
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+const ESCAPED: number = FieldKind.Escaped;
+
 /** The text of field `i` of `record`, quotes removed and doubled quotes undone. */
 export function fieldText(record: CsvRecord, i: number): string {
   const text = record.bytes.toString('utf8', record.starts[i], record.ends[i]);
-  return record.kinds[i] === FieldKind.Escaped ? text.replace(/""/g, '"') : text;
+  return record.kinds[i] === ESCAPED ? text.replace(/""/g, '"') : text;
 }
 
 /** Doubles a record's field arrays, keeping the fields already scanned. */

@@ -1,5 +1,5 @@
 import { type CsvReadOptions, scanCsvChunks } from './csv-file';
-import { fieldText } from './csv-scanner';
+import { fieldText } from './csv-record';
 
 export type { CsvReadOptions } from './csv-file';
 

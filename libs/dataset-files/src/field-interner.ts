@@ -1,4 +1,8 @@
-import { type CsvRecord, FieldKind, fieldText } from './csv-scanner';
+import { type CsvRecord, FieldKind, fieldText } from './csv-record';
+
+// Bound once: an imported binding is a getter in the CommonJS these files run as, too slow per field.
+const ESCAPED: number = FieldKind.Escaped;
+const textOf = fieldText;
 
 const SLOTS = 4096;
 const MAX_FIELD_BYTES = 64;
@@ -30,7 +34,7 @@ export class FieldInterner {
   count(record: CsvRecord, i: number): number {
     const start = record.starts[i]!;
     const end = record.ends[i]!;
-    if (end - start > MAX_FIELD_BYTES || record.kinds[i] === FieldKind.Escaped) return NOT_INTERNED;
+    if (end - start > MAX_FIELD_BYTES || record.kinds[i] === ESCAPED) return NOT_INTERNED;
     const bytes = record.bytes;
     let hash = 0x811c9dc5 | 0;
     for (let j = start; j < end; j += 1) hash = Math.imul(hash ^ bytes[j]!, 0x01000193);
@@ -44,7 +48,7 @@ export class FieldInterner {
         this.lengths[slot] = length;
         this.used += length;
         this.hashes[slot] = hash;
-        this.texts[slot] = fieldText(record, i);
+        this.texts[slot] = textOf(record, i);
         this.counts[slot] = 1;
         this.order.push(slot);
         return slot;
