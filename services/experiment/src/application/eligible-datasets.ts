@@ -50,6 +50,8 @@ export function eligibleDatasets(schema: string): Reactor & { table: string; fin
       const event = message.event as EnvelopedEvent & { data: { datasetVersionId?: string } };
       const change = COLUMN_OF[event.type];
       if (!change || !event.data.datasetVersionId) return;
+      // The walking skeleton's stub clearance ran no gate: it never made anything eligible.
+      if (event.type === 'DatasetVersionClearedForTraining' && (event.data as { gate?: string }).gate === 'stub') return;
       const [column, value] = change;
       const since = column === 'eligible' ? new Date(event.envelope.occurredAt).toISOString() : null;
       // Eligibility, once granted, is never taken back by a later fact delivered out of order.

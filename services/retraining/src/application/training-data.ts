@@ -30,6 +30,9 @@ export function trainingData(schema: string) {
           ]);
           return;
         case 'DatasetVersionClearedForTraining':
+          // Lineage records it once a version is privacy-cleared and bias-passed (or waived); the walking
+          // skeleton's stub clearance ran no gate and makes nothing eligible.
+          if (event.data.gate === 'stub') return;
           await tx.query(`UPDATE ${datasets} SET eligible = true WHERE dataset_version_id = $1`, [event.data.datasetVersionId]);
           return;
         case 'ModelVersionRegistered':

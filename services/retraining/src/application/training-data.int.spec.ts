@@ -1,0 +1,57 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DomainEvent, EnvelopedEvent } from '@mgov/contracts';
+import { type Database, postgresDatabase } from '@mgov/event-store';
+import { trainingData } from './training-data';
+
+const url = process.env.MGOV_DATABASE_URL;
+let at = Date.UTC(2030, 0, 1);
+
+function enveloped(event: DomainEvent): EnvelopedEvent {
+  return {
+    ...event,
+    envelope: {
+      eventId: randomUUID(), eventType: event.type, streamId: 's', streamVersion: 1, occurredAt: (at += 1000), actor: { id: 'dana', role: 'data-steward' },
+      correlationId: 'c', causationId: null, traceparent: null, tracestate: null, links: [],
+    },
+  } as EnvelopedEvent;
+}
+const registered = (id: string, parents: string[] = []): DomainEvent => ({
+  type: 'DatasetVersionRegistered', data: { datasetVersionId: id, datasetName: 'loans', sourceIds: ['crm'], parentVersionIds: parents, transformation: null, rowCount: 1, columns: [] },
+});
+const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({ type: 'DatasetVersionClearedForTraining', data: { datasetVersionId: id, gate, policyVersion: 'privacy:1+bias:1' } });
+
+// Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/retraining`.
+(url ? describe : describe.skip)('training data for retraining (on PostgreSQL)', () => {
+  const schema = `training_data_it_${randomBytes(3).toString('hex')}`;
+  const { reactor, newestEligibleFor } = trainingData(schema);
+  let db: Database;
+  const deliver = async (...events: DomainEvent[]) => {
+    for (const event of events) {
+      await db.transaction((tx) => reactor.handle(tx, { kind: 'event', event: enveloped(event), topic: 'mgov.lineage.events', bytes: Buffer.alloc(0), partition: 0, offset: '0' }));
+    }
+  };
+
+  beforeAll(async () => {
+    db = await postgresDatabase(url!);
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await db.transaction((tx) => reactor.setup!(tx));
+  });
+  afterAll(async () => {
+    await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  });
+
+  it('picks the newest version lineage made eligible through its gates: never a raw upload, never a stub clearance', async () => {
+    await deliver(registered('raw1'), registered('gated1', ['raw1']), cleared('gated1'));
+    await deliver({ type: 'ModelVersionRegistered', data: { modelName: 'm', version: 1, tag: 'm:1', digest: 'sha256:x', candidateId: 'c', runId: 'r', datasetVersionIds: ['gated1'] } });
+    expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
+
+    await deliver(registered('raw2'), registered('stubbed'), cleared('stubbed', 'stub'));
+    expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
+
+    await deliver(registered('gated2', ['raw2']));
+    expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
+    await deliver(cleared('gated2', 'privacy-gate+bias-waiver'));
+    expect(await newestEligibleFor(db, 'm', 1)).toBe('gated2');
+  });
+});
