@@ -75,6 +75,15 @@ const BIAS = { protectedAttributes: ['sex'], label: 'repaid', positive: 'yes' };
     });
   });
 
+  it('rejects a version whose source declared a column personal data that the policy leaves as it is', async () => {
+    const crm = (await host.call('POST', '/lineage/sources', 'data-steward', { name: 'crm2', kind: 'anonymized-client', license: 'LicenseRef-dpa', owner: 'o', personalDataColumns: ['income'] })).body.sourceId as string;
+    await policies('declared');
+    const csv = customers((i) => `d${i}`);
+    const raw = await host.call('POST', `/lineage/datasets/declared/versions?format=csv&source=${crm}`, 'data-steward', csv, { 'content-type': 'text/csv' });
+    const result = await gate(raw.body.datasetVersionId as string);
+    expect(result.body).toMatchObject({ status: 'privacy-rejected', findings: [{ column: 'income', detector: 'declared-personal-data', count: 60 }] });
+  });
+
   it('needs a privacy policy and refuses one that names a column the version lacks', async () => {
     const raw = await upload('no-policy', customers((i) => `n${i}`));
     expect(await gate(raw)).toMatchObject({ status: 409, body: { error: { code: 'LINEAGE.PRIVACY_POLICY_REQUIRED' } } });

@@ -4,7 +4,7 @@ import type { BiasReport } from '@mgov/bias';
 import type { KAnonymityResult, ResidueFinding } from '@mgov/privacy';
 import { judgeBias } from './bias-verdict';
 import { type DatasetVersionEvent, type DatasetVersionState, evolveDatasetVersion, type KnownVersion } from './dataset-version-state';
-import { judgePrivacy } from './privacy-verdict';
+import { judgePrivacy, type UntreatedPersonalData } from './privacy-verdict';
 
 export * from './dataset-version-state';
 
@@ -38,6 +38,8 @@ export interface RecordPrivacyGate {
   readonly residue: readonly ResidueFinding[];
   /** Null when the policy declares no quasi-identifiers. */
   readonly kAnonymity: KAnonymityResult | null;
+  /** Columns the version's sources declared personal data that the policy does not treat. */
+  readonly untreatedPersonalData?: readonly UntreatedPersonalData[];
   readonly metadata: CommandMetadata;
 }
 
@@ -102,7 +104,7 @@ function privacyVerdict(command: RecordPrivacyGate, state: DatasetVersionState):
   // Cleared stays cleared; a rejection is only worth repeating under another policy version.
   if (after.status === 'privacy-cleared' || after.status === 'eligible') return registered;
   if (after.status === 'privacy-rejected' && after.privacyPolicyVersion === command.policyVersion) return registered;
-  const verdict = judgePrivacy(command.residue, command.kAnonymity);
+  const verdict = judgePrivacy(command.residue, command.kAnonymity, command.untreatedPersonalData, command.rowsScanned);
   const data = {
     datasetVersionId: command.registration.datasetVersionId, rawVersionId: command.rawVersionId, datasetName: after.datasetName,
     policyVersion: command.policyVersion, keyId: command.keyId, rowsScanned: command.rowsScanned, quasiIdentifiers: [...command.quasiIdentifiers],

@@ -42,6 +42,13 @@ describe('dataset version: privacy gate', () => {
     }]);
   });
 
+  it('rejects it when a column a source declared personal data is left untreated by the policy', () => {
+    spec.given([]).when(gate({ untreatedPersonalData: [{ column: 'phone', sourceId: 'crm' }] })).then([...derived, {
+      type: 'PrivacyRejected',
+      data: { ...verdict, k: 2, findings: [{ column: 'phone', detector: 'declared-personal-data', count: 4, sample: 'declared personal data by source crm, left untreated by the policy' }] },
+    }]);
+  });
+
   it('judges once per policy version, and never takes a clearance back', () => {
     const rejected = { type: 'PrivacyRejected' as const, data: { ...verdict, k: 1, findings: [] } };
     spec.given([...derived, rejected]).when(gate({ kAnonymity: kOf(['021']) })).then([]);

@@ -26,13 +26,23 @@ function kAnonymityFindings(result: KAnonymityResult | null): PrivacyFinding[] {
   return [...absent, { column, detector: 'k-anonymity', count: result.rowsBelowPolicyK, sample: `k=${result.k} < ${result.policyK}: ${classText(worst.values, worst.size)}` }];
 }
 
+/** A column a source declared as personal data that the policy leaves as it is. */
+export interface UntreatedPersonalData {
+  readonly column: string;
+  readonly sourceId: string;
+}
+
 /**
- * The privacy gate's judgement of a treated version: cleared only with no personal-data residue in
- * any column and every equivalence class over the quasi-identifiers at least the policy's k.
- * Findings name the column and detector, count the matches and show a redacted sample, never a value.
+ * The privacy gate's judgement of a treated version: cleared only when every column its sources
+ * declared personal is treated, no personal-data residue is left in any column and every equivalence
+ * class over the quasi-identifiers has at least the policy's k rows. Findings name the column and the
+ * detector, count the matches and show a redacted sample, never a value.
  */
-export function judgePrivacy(residue: readonly ResidueFinding[], kAnonymity: KAnonymityResult | null): PrivacyVerdict {
-  const findings: PrivacyFinding[] = [...residue.map(({ column, detector, count, sample }) => ({ column, detector, count, sample })), ...kAnonymityFindings(kAnonymity)];
+export function judgePrivacy(
+  residue: readonly ResidueFinding[], kAnonymity: KAnonymityResult | null, untreated: readonly UntreatedPersonalData[] = [], rows = 0,
+): PrivacyVerdict {
+  const declared = untreated.map(({ column, sourceId }) => ({ column, detector: 'declared-personal-data', count: rows, sample: `declared personal data by source ${sourceId}, left untreated by the policy` }));
+  const findings: PrivacyFinding[] = [...declared, ...residue.map(({ column, detector, count, sample }) => ({ column, detector, count, sample })), ...kAnonymityFindings(kAnonymity)];
   const k = kAnonymity?.status === 'measured' ? kAnonymity.k : null;
   return { cleared: findings.length === 0, k, findings };
 }

@@ -19,7 +19,9 @@ export type SourceCommand = {
 
 export type SourceEvent = SourceRegistered;
 
-export type SourceState = { readonly status: 'unknown' } | { readonly status: 'registered'; readonly name: string };
+export type SourceState =
+  | { readonly status: 'unknown' }
+  | { readonly status: 'registered'; readonly name: string; readonly personalDataColumns: readonly string[] };
 
 function registerSource(command: SourceCommand, state: SourceState): SourceEvent[] {
   if (state.status === 'registered') {
@@ -49,7 +51,7 @@ export const sourceDecider: Decider<SourceCommand, SourceEvent, SourceState> = {
   evolve: (_state, event) => {
     switch (event.type) {
       case 'SourceRegistered':
-        return { status: 'registered', name: event.data.name };
+        return { status: 'registered', name: event.data.name, personalDataColumns: event.data.personalDataColumns };
       default:
         return assertNever(event.type);
     }

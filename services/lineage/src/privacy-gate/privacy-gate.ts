@@ -1,8 +1,8 @@
 import type { PrivacyFinding } from '@mgov/contracts';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
 import { csvProfileTap, type DatasetFormat, profileDatasetFile, readRows } from '@mgov/dataset-files';
-import { datasetVersionDecider, type DatasetVersionState, pseudonymizationKeyDecider } from '@mgov/lineage-domain';
-import { compileTreatment, kAnonymityCounter, residueScanner } from '@mgov/privacy';
+import { datasetVersionDecider, type DatasetVersionState, type PrivacyPolicy, pseudonymizationKeyDecider, sourceDecider } from '@mgov/lineage-domain';
+import { compileTreatment, kAnonymityCounter, residueScanner, treatedColumns } from '@mgov/privacy';
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { lineageLinks } from '../application/links';
 import { reportingTampering } from '../application/tampering';
@@ -46,6 +46,7 @@ export class PrivacyGate {
       throw new DomainError('LINEAGE.PRIVACY_POLICY_REQUIRED', `dataset ${raw.datasetName} has no privacy policy; a data steward sets one with POST /lineage/datasets/${raw.datasetName}/privacy-policy`, 409);
     }
     assertColumnsExist({ privacy: privacy.policy }, raw.columns, `version ${rawVersionId}`);
+    const untreatedPersonalData = await this.untreatedPersonalData(raw.sourceIds, raw.columns, privacy.policy);
     const secret = privacy.policy.pseudonymize.length > 0 ? await this.useKey(metadata) : null;
     const path = await reportingTampering(this.runtime, rawVersionId, 'privacy-gate', metadata, () => this.objects.verifiedPath(rawVersionId));
 
@@ -78,7 +79,7 @@ export class PrivacyGate {
       streamId: streams.datasetVersion(datasetVersionId), decider: datasetVersionDecider, links: lineageLinks,
       command: {
         type: 'RecordPrivacyGate', rawVersionId, policyVersion: privacy.version, policyK: privacy.policy.k, quasiIdentifiers, keyId: secret?.keyId ?? null,
-        rowsScanned: residue.rowsScanned, residue: residue.findings(), kAnonymity: kAnonymity?.result() ?? null, metadata,
+        rowsScanned: residue.rowsScanned, residue: residue.findings(), kAnonymity: kAnonymity?.result() ?? null, untreatedPersonalData, metadata,
         registration: {
           datasetVersionId, datasetName: raw.datasetName, sourceIds: raw.sourceIds, unknownSourceIds: [], parentVersionIds: [rawVersionId], transformation,
           rowCount: profile.rowCount, columns: [...profile.profiles],
@@ -90,6 +91,20 @@ export class PrivacyGate {
     const state = await currentState(this.runtime, streams.datasetVersion(datasetVersionId), datasetVersionDecider);
     const data = verdict?.data as { k: number | null; findings?: PrivacyFinding[] } | undefined;
     return { rawVersionId, datasetVersionId, status: state.status, k: data?.k ?? null, findings: data?.findings ?? [] };
+  }
+
+  /** Columns of the version that a source declared personal data and the policy leaves untouched. */
+  private async untreatedPersonalData(sourceIds: readonly string[], columns: readonly string[], policy: PrivacyPolicy) {
+    const treated = new Set(treatedColumns(policy));
+    const untreated: { column: string; sourceId: string }[] = [];
+    for (const sourceId of sourceIds) {
+      const source = await currentState(this.runtime, streams.source(sourceId), sourceDecider);
+      if (source.status !== 'registered') continue;
+      for (const column of source.personalDataColumns) {
+        if (columns.includes(column) && !treated.has(column)) untreated.push({ column, sourceId });
+      }
+    }
+    return untreated;
   }
 
   /** Reads the key from the secret provider and records its activation when it is new (first key or rotation). */
