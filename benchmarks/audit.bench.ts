@@ -63,13 +63,13 @@ function* governanceEvents(): Generator<EnvelopedEvent> {
       Subject.datasetVersion(ds), [Subject.datasetVersion(ds), Subject.source(src)], people.steward);
     yield make('DatasetVersionClearedForTraining', { datasetVersionId: ds, gate: 'stub', policyVersion: 'p1' }, Subject.datasetVersion(ds), [Subject.datasetVersion(ds)], people.steward);
     yield make('RunStarted', { runId: run, experimentName: name, datasetVersionIds: [ds], params: { depth: '6', lr: '0.1' } }, Subject.run(run), [Subject.run(run), Subject.datasetVersion(ds)], people.scientist);
-    yield make('RunCompleted', { runId: run, metrics: { accuracy: 0.91, demographic_parity: 0.03 }, artifactDigest: `sha256:${run}` }, Subject.run(run), [Subject.run(run)], people.scientist);
+    yield make('RunCompleted', { runId: run, metrics: { accuracy: 0.91, demographic_parity: 0.03 }, artifactDigest: `sha256:${run}`, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false }, Subject.run(run), [Subject.run(run)], people.scientist);
     const common = [Subject.model(name), Subject.candidate(cand)];
     yield make('ModelVersionSubmitted', { modelName: name, candidateId: cand, runId: run, artifactDigest: `sha256:${run}`, datasetVersionIds: [ds], submittedBy: 'scientist' },
       Subject.model(name), [...common, Subject.run(run), Subject.datasetVersion(ds)], people.scientist);
     yield make('ModelVersionApproved', { modelName: name, candidateId: cand, approvedBy: 'reviewer', justification: 'all gates passed' },
       Subject.model(name), [...common, Subject.modelVersion(name, version)], people.reviewer);
-    yield make('ModelVersionRegistered', { modelName: name, version, tag: `${name}:${version}`, digest: `sha256:${run}`, candidateId: cand, runId: run, datasetVersionIds: [ds] },
+    yield make('ModelVersionRegistered', { modelName: name, version, tag: `${name}:${version}`, digest: `sha256:${run}`, candidateId: cand, runId: run, datasetVersionIds: [ds], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' },
       Subject.model(name), [...common, Subject.modelVersion(name, version), Subject.run(run), Subject.datasetVersion(ds)], people.reviewer);
   }
   for (let window = 0; count < EVENTS; window++) {

@@ -149,7 +149,7 @@ const LOANS = 'customer_id,email,zip,sex,income,repaid\n' + Array.from({ length:
     chmodSync(path, 0o644);
     writeFileSync(path, 'k,v\n1,3\n');
     const response = await host.call('GET', `/lineage/dataset-versions/${sha256(bytes)}/content`, 'data-steward');
-    expect(response).toMatchObject({ status: 409, body: { error: { code: 'LINEAGE.OBJECT_TAMPERED' } } });
+    expect(response).toMatchObject({ status: 409, body: { error: { code: 'OBJECT_STORE.TAMPERED' } } });
     expect(await host.events('DatasetVersionTamperingDetected')).toEqual([
       expect.objectContaining({ data: { datasetVersionId: sha256(bytes), actualSha256: sha256('k,v\n1,3\n'), detectedDuring: 'download' } }),
     ]);

@@ -47,6 +47,20 @@ export interface RunCompletedData {
   readonly runId: string;
   readonly metrics: Readonly<Record<string, number>>;
   readonly artifactDigest: null | string;
+  readonly experimentId: string;
+  readonly user: string;
+  readonly status: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly artifacts: ReadonlyArray<RunArtifact>;
+  readonly datasetVersionIds: ReadonlyArray<string>;
+  readonly unknownInputs: ReadonlyArray<string>;
+  readonly dataUnverified: boolean;
+}
+
+export interface RunArtifact {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
 }
 
 export interface RunCompleted {
@@ -273,6 +287,17 @@ export interface DatasetVersionTamperingDetected {
   readonly data: DatasetVersionTamperingDetectedData;
 }
 
+export interface DatasetVersionTrainingEligibilityRevokedData {
+  readonly datasetVersionId: string;
+  readonly reason: string;
+  readonly sourceIds: ReadonlyArray<string>;
+}
+
+export interface DatasetVersionTrainingEligibilityRevoked {
+  readonly type: 'DatasetVersionTrainingEligibilityRevoked';
+  readonly data: DatasetVersionTrainingEligibilityRevokedData;
+}
+
 export interface OpenLineageRunEventReceivedData {
   readonly runId: string;
   readonly eventType: null | string;
@@ -397,6 +422,30 @@ export interface SourceRegistered {
   readonly data: SourceRegisteredData;
 }
 
+export interface BiasDriftDetectedData {
+  readonly alertId: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly digest: string;
+  readonly severity: Severity;
+  readonly attribute: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline: null | number;
+  readonly threshold: number;
+  readonly selectionRates: Readonly<Record<string, number>>;
+  readonly windowIndex: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+}
+
+export type Severity = 'warn' | 'breach';
+
+export interface BiasDriftDetected {
+  readonly type: 'BiasDriftDetected';
+  readonly data: BiasDriftDetectedData;
+}
+
 export interface DataDriftDetectedData {
   readonly alertId: string;
   readonly modelName: string;
@@ -411,8 +460,6 @@ export interface DataDriftDetectedData {
   readonly windowStart: number;
   readonly windowEnd: number;
 }
-
-export type Severity = 'warn' | 'breach';
 
 export interface DataDriftDetected {
   readonly type: 'DataDriftDetected';
@@ -440,6 +487,28 @@ export interface MonitoringWindowEvaluated {
   readonly data: MonitoringWindowEvaluatedData;
 }
 
+export interface PerformanceDecayDetectedData {
+  readonly alertId: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly digest: string;
+  readonly severity: Severity;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline: number;
+  readonly relativeDrop: number;
+  readonly threshold: number;
+  readonly labelledCount: number;
+  readonly windowIndex: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+}
+
+export interface PerformanceDecayDetected {
+  readonly type: 'PerformanceDecayDetected';
+  readonly data: PerformanceDecayDetectedData;
+}
+
 export interface ModelVersionApprovedData {
   readonly modelName: string;
   readonly candidateId: string;
@@ -460,6 +529,10 @@ export interface ModelVersionRegisteredData {
   readonly candidateId: string;
   readonly runId: string;
   readonly datasetVersionIds: ReadonlyArray<string>;
+  readonly submittedBy: string;
+  readonly approvedBy: ReadonlyArray<string>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly policyVersion: string;
 }
 
 export interface ModelVersionRegistered {
@@ -495,6 +568,21 @@ export interface ModelQuarantined {
   readonly data: ModelQuarantinedData;
 }
 
+export interface ModelQuarantineReleasedData {
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly digest: string;
+  readonly caseId: string;
+  readonly releasedBy: string;
+  readonly justification: string;
+  readonly releasedAt: number;
+}
+
+export interface ModelQuarantineReleased {
+  readonly type: 'ModelQuarantineReleased';
+  readonly data: ModelQuarantineReleasedData;
+}
+
 export interface RetrainingRequestedData {
   readonly retrainingId: string;
   readonly caseId: string;
@@ -509,6 +597,22 @@ export type RetrainingStatus = 'requested' | 'waiting_for_data';
 export interface RetrainingRequested {
   readonly type: 'RetrainingRequested';
   readonly data: RetrainingRequestedData;
+}
+
+export interface RetrainingSucceededData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly modelName: string;
+  readonly previousVersion: number;
+  readonly runId: string;
+  readonly artifactDigest: string;
+  readonly datasetVersionId: string;
+  readonly approvedBy: string;
+}
+
+export interface RetrainingSucceeded {
+  readonly type: 'RetrainingSucceeded';
+  readonly data: RetrainingSucceededData;
 }
 
 export interface ReviewCaseOpenedData {
@@ -544,6 +648,7 @@ export type LineageEvent =
   | DatasetVersionRegistered
   | DatasetVersionStored
   | DatasetVersionTamperingDetected
+  | DatasetVersionTrainingEligibilityRevoked
   | OpenLineageRunEventReceived
   | PrivacyCleared
   | PrivacyRejected
@@ -552,8 +657,10 @@ export type LineageEvent =
   | SourceRegistered;
 
 export type MonitoringEvent =
+  | BiasDriftDetected
   | DataDriftDetected
-  | MonitoringWindowEvaluated;
+  | MonitoringWindowEvaluated
+  | PerformanceDecayDetected;
 
 export type RegistryEvent =
   | ModelVersionApproved
@@ -562,7 +669,9 @@ export type RegistryEvent =
 
 export type RetrainingEvent =
   | ModelQuarantined
+  | ModelQuarantineReleased
   | RetrainingRequested
+  | RetrainingSucceeded
   | ReviewCaseOpened;
 
 export type DomainEvent =
@@ -592,19 +701,24 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   DatasetVersionRegistered: 'lineage',
   DatasetVersionStored: 'lineage',
   DatasetVersionTamperingDetected: 'lineage',
+  DatasetVersionTrainingEligibilityRevoked: 'lineage',
   OpenLineageRunEventReceived: 'lineage',
   PrivacyCleared: 'lineage',
   PrivacyRejected: 'lineage',
   PseudonymizationKeyActivated: 'lineage',
   SourceLicenseRevoked: 'lineage',
   SourceRegistered: 'lineage',
+  BiasDriftDetected: 'monitoring',
   DataDriftDetected: 'monitoring',
   MonitoringWindowEvaluated: 'monitoring',
+  PerformanceDecayDetected: 'monitoring',
   ModelVersionApproved: 'registry',
   ModelVersionRegistered: 'registry',
   ModelVersionSubmitted: 'registry',
   ModelQuarantined: 'retraining',
+  ModelQuarantineReleased: 'retraining',
   RetrainingRequested: 'retraining',
+  RetrainingSucceeded: 'retraining',
   ReviewCaseOpened: 'retraining',
 };
 

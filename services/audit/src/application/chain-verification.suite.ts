@@ -27,8 +27,8 @@ export function chainVerificationBehaviour(h: AuditHarness, separate?: { url: st
   it('writes the searchable columns as JSON in SQL exactly as from the payload, whatever the text holds', async () => {
     const flow = new FlowBuilder();
     const odd = { id: 'ünï "quoted" \\ back\nline\u0001 😀', role: 'röle\t' };
-    flow.add('RunCompleted', { runId: 'r', metrics: {}, artifactDigest: null }, 'run:r', ['run:r', 'model:ä "b"', ''], odd, 'c\u001f');
-    flow.add('RunCompleted', { runId: 's', metrics: {}, artifactDigest: null }, 'run:s', [], odd, 'c');
+    flow.add('RunCompleted', { runId: 'r', metrics: {}, artifactDigest: null, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false }, 'run:r', ['run:r', 'model:ä "b"', ''], odd, 'c\u001f');
+    flow.add('RunCompleted', { runId: 's', metrics: {}, artifactDigest: null, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false }, 'run:s', [], odd, 'c');
     await h.deliver([...governanceFlow().all, ...flow.events]);
     const rows = await h.db.query<VerifyRow>(`SELECT ${VERIFY_COLUMNS} FROM ${h.schema}.ledger ORDER BY position`);
     for (const row of rows) {

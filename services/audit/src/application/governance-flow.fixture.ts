@@ -54,7 +54,7 @@ export function governanceFlow() {
   const run = (id: string, datasetId: string, corr: string) => [
     flow.add('RunStarted', { runId: id, experimentName: 'churn', datasetVersionIds: [datasetId], params: { depth: '4' } },
       Subject.run(id), [Subject.run(id), Subject.datasetVersion(datasetId)], scientist, corr),
-    flow.add('RunCompleted', { runId: id, metrics: { accuracy: 0.875, demographic_parity: 0.0625 }, artifactDigest: `sha256:${id}` },
+    flow.add('RunCompleted', { runId: id, metrics: { accuracy: 0.875, demographic_parity: 0.0625 }, artifactDigest: `sha256:${id}`, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false },
       Subject.run(id), [Subject.run(id)], scientist, corr),
   ];
   const modelVersion = (version: number, candidate: string, runId: string, datasetId: string, corr: string) => {
@@ -68,6 +68,7 @@ export function governanceFlow() {
         Subject.model('churn'), [...common, mv], reviewer, corr),
       flow.add('ModelVersionRegistered', {
         modelName: 'churn', version, tag: `churn:${version}`, digest: `sha256:${runId}`, candidateId: candidate, runId, datasetVersionIds: [datasetId],
+        submittedBy: 'scientist', approvedBy: ['reviewer'], metrics: {}, policyVersion: '',
       }, Subject.model('churn'), [Subject.model('churn'), mv, Subject.candidate(candidate), Subject.run(runId), Subject.datasetVersion(datasetId)], reviewer, corr),
     ];
   };

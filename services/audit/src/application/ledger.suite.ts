@@ -89,7 +89,7 @@ export function ledgerBehaviour(open: () => Promise<Database>, schemaPrefix: str
   it('serializes concurrent appends onto one chain', async () => {
     const flow = new FlowBuilder();
     const events = Array.from({ length: 24 }, (_, i) =>
-      flow.add('RunCompleted', { runId: `r${i}`, metrics: {}, artifactDigest: null }, `run:r${i}`, [`run:r${i}`], { id: 's', role: 'service' }, 'c'));
+      flow.add('RunCompleted', { runId: `r${i}`, metrics: {}, artifactDigest: null, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false }, `run:r${i}`, [`run:r${i}`], { id: 's', role: 'service' }, 'c'));
     await Promise.all(events.map(deliver));
     expect(await verifyLedger(db, schema, { pageSize: 5 })).toMatchObject({ ok: true, entries: 24 });
   });

@@ -82,7 +82,13 @@ function completeRun(command: CompleteRun, state: RunState): RunEvent[] {
   if (artifactDigest !== null && !ARTIFACT_DIGEST_PATTERN.test(artifactDigest)) {
     throw new DomainError('EXPERIMENT.INVALID_DIGEST', 'artifactDigest must be sha256:<64 lower-case hex digits>, or null', 400);
   }
-  return [{ type: 'RunCompleted', data: { runId, metrics: { ...command.metrics }, artifactDigest } }];
+  return [{
+    type: 'RunCompleted',
+    data: {
+      runId, metrics: { ...command.metrics }, artifactDigest, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [],
+      datasetVersionIds: [], unknownInputs: [], dataUnverified: false,
+    },
+  }];
 }
 
 function evolve(state: RunState, event: RunEvent): RunState {

@@ -16,7 +16,7 @@ const refused = (datasetVersionId: string): RunRefused => ({
   type: 'RunRefused',
   data: { runId: 'r1', experimentName: 'loans-gbm', datasetVersionId, reason: `dataset version ${datasetVersionId} is not eligible for training` },
 });
-const completed: RunCompleted = { type: 'RunCompleted', data: { runId: 'r1', metrics: { accuracy: 0.91, fairness_gap: 0.02 }, artifactDigest: digest } };
+const completed: RunCompleted = { type: 'RunCompleted', data: { runId: 'r1', metrics: { accuracy: 0.91, fairness_gap: 0.02 }, artifactDigest: digest, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false } };
 const spec = deciderSpec(runDecider);
 
 describe('run', () => {

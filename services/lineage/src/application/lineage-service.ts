@@ -8,8 +8,7 @@ import { DatasetUploads, DEFAULT_DATASET_MAX_BYTES } from '../datasets/dataset-u
 import { parseLicenseExpiry } from '../licenses/license-expiry';
 import { PrivacyGate } from '../privacy-gate/privacy-gate';
 import { pseudonymizationKeyProvider, type PseudonymizationKeySettings } from '../privacy-gate/pseudonymization-key-provider';
-import { FilesystemObjectStore } from '../storage/filesystem-object-store';
-import type { ObjectStore } from '../storage/object-store';
+import { FilesystemObjectStore, type ObjectStore } from '@mgov/object-store';
 import { catalogTables, lineageCatalog } from './lineage-read-models';
 import { lineageLinks } from './links';
 

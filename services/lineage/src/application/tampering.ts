@@ -2,7 +2,7 @@ import type { CommandMetadata } from '@mgov/decider';
 import { datasetVersionDecider } from '@mgov/lineage-domain';
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { logger } from '@mgov/telemetry';
-import { ObjectTamperedError } from '../storage/object-store';
+import { ObjectTamperedError } from '@mgov/object-store';
 import { lineageLinks } from './links';
 import { streams } from './write-model';
 

@@ -8,7 +8,7 @@ import { lineageLinks } from '../application/links';
 import { reportingTampering } from '../application/tampering';
 import { currentState, streams } from '../application/write-model';
 import { assertColumnsExist, type DatasetPolicies } from '../datasets/dataset-policies';
-import type { ObjectStore } from '../storage/object-store';
+import type { ObjectStore } from '@mgov/object-store';
 
 export interface BiasScanResult {
   readonly datasetVersionId: string;

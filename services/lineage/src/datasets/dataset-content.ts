@@ -4,7 +4,7 @@ import { assertMayReadContent, datasetVersionDecider } from '@mgov/lineage-domai
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { reportingTampering } from '../application/tampering';
 import { currentState, streams } from '../application/write-model';
-import type { ObjectStore } from '../storage/object-store';
+import type { ObjectStore } from '@mgov/object-store';
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', jsonl: 'application/x-ndjson', parquet: 'application/vnd.apache.parquet' };
 

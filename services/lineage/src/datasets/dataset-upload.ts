@@ -6,7 +6,7 @@ import { datasetVersionDecider } from '@mgov/lineage-domain';
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { lineageLinks } from '../application/links';
 import { currentState, streams } from '../application/write-model';
-import { objectKey, type ObjectStore } from '../storage/object-store';
+import { objectKey, type ObjectStore } from '@mgov/object-store';
 import { assertColumnsExist, checkedDatasetName, type DatasetPolicies } from './dataset-policies';
 
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['csv', 'jsonl', 'parquet'];

@@ -31,8 +31,8 @@ const local = [
 ];
 const remote = [
   enveloped({ type: 'RunStarted', data: { runId: 'r1', experimentName: 'credit', datasetVersionIds: [d2], params: {} } }),
-  enveloped({ type: 'RunCompleted', data: { runId: 'r1', metrics: {}, artifactDigest: 'sha256:aa' } }),
-  enveloped({ type: 'ModelVersionRegistered', data: { modelName: 'credit', version: 1, tag: 'credit:1', digest: 'sha256:aa', candidateId: 'c', runId: 'r1', datasetVersionIds: [d2] } }),
+  enveloped({ type: 'RunCompleted', data: { runId: 'r1', metrics: {}, artifactDigest: 'sha256:aa', experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false } }),
+  enveloped({ type: 'ModelVersionRegistered', data: { modelName: 'credit', version: 1, tag: 'credit:1', digest: 'sha256:aa', candidateId: 'c', runId: 'r1', datasetVersionIds: [d2], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' } }),
   enveloped({ type: 'RunRefused', data: { runId: 'r9', experimentName: 'x', datasetVersionId: d1, reason: 'ineligible' } }),
   // No registry event names deployments yet; one that links a version to a deployment draws the edge.
   enveloped({ type: 'ModelVersionApproved', data: { modelName: 'credit', candidateId: 'c', approvedBy: 'r', justification: 'ok' } }, ['model-version:credit:1', 'deployment:prod-eu']),

@@ -9,7 +9,7 @@ import { reportingTampering } from '../application/tampering';
 import { currentState, streams } from '../application/write-model';
 import { assertColumnsExist, type DatasetPolicies } from '../datasets/dataset-policies';
 import { storedColumns } from '../datasets/dataset-upload';
-import { objectKey, type ObjectStore } from '../storage/object-store';
+import { objectKey, type ObjectStore } from '@mgov/object-store';
 import type { PseudonymizationSecret } from './pseudonymization-key-provider';
 import { treatedBytes, treatedFormat } from './treated-output';
 

@@ -101,7 +101,8 @@ function approveCandidate(command: ApproveCandidate, state: ModelState): ModelEv
     { type: 'ModelVersionApproved', data: { modelName, candidateId, approvedBy: metadata.actor.id, justification } },
     {
       type: 'ModelVersionRegistered',
-      data: { modelName, version, tag: `${modelName}:${version}`, digest, candidateId, runId, datasetVersionIds: [...datasetVersionIds] },
+      data: { modelName, version, tag: `${modelName}:${version}`, digest, candidateId, runId, datasetVersionIds: [...datasetVersionIds],
+        submittedBy: candidate.submittedBy, approvedBy: [metadata.actor.id], metrics: {}, policyVersion: '' },
     },
   ];
 }

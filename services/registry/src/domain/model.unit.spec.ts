@@ -20,9 +20,9 @@ const submitted = (candidateId: string, digest: string): ModelVersionSubmitted =
 const approved = (candidateId: string, approvedBy = 'grace'): ModelVersionApproved => ({
   type: 'ModelVersionApproved', data: { modelName: 'loans', candidateId, approvedBy, justification: 'bias, security and performance reviews passed' },
 });
-const registered = (candidateId: string, version: number, digest: string): ModelVersionRegistered => ({
+const registered = (candidateId: string, version: number, digest: string, approvedBy = 'grace'): ModelVersionRegistered => ({
   type: 'ModelVersionRegistered',
-  data: { modelName: 'loans', version, tag: `loans:${version}`, digest, candidateId, runId: `run-${candidateId}`, datasetVersionIds: ['dv1'] },
+  data: { modelName: 'loans', version, tag: `loans:${version}`, digest, candidateId, runId: `run-${candidateId}`, datasetVersionIds: ['dv1'], submittedBy: 'ada', approvedBy: [approvedBy], metrics: {}, policyVersion: '' },
 });
 const spec = deciderSpec(modelDecider);
 
@@ -47,7 +47,7 @@ describe('model', () => {
 
   it('registers an approved candidate as the next version, tagged with its digest', () => {
     spec.given([submitted('c1', digestA)]).when(approve('c1')).then([approved('c1'), registered('c1', 1, digestA)]);
-    spec.given([submitted('c1', digestA)]).when(approve('c1', at('root', 'admin'))).then([approved('c1', 'root'), registered('c1', 1, digestA)]);
+    spec.given([submitted('c1', digestA)]).when(approve('c1', at('root', 'admin'))).then([approved('c1', 'root'), registered('c1', 1, digestA, 'root')]);
   });
 
   it('gives unique, increasing tags across approvals', () => {

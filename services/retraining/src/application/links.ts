@@ -1,15 +1,20 @@
 import { type RetrainingEvent, Subject } from '@mgov/contracts';
 
 export function retrainingLinks(event: RetrainingEvent): string[] {
-  const modelVersion = Subject.modelVersion(event.data.modelName, event.data.modelVersion);
   switch (event.type) {
     case 'ReviewCaseOpened':
-      return [modelVersion, Subject.reviewCase(event.data.caseId)];
+      return [Subject.modelVersion(event.data.modelName, event.data.modelVersion), Subject.reviewCase(event.data.caseId)];
     case 'ModelQuarantined':
-      return [modelVersion, Subject.model(event.data.modelName)];
+    case 'ModelQuarantineReleased':
+      return [Subject.modelVersion(event.data.modelName, event.data.modelVersion), Subject.model(event.data.modelName)];
+    case 'RetrainingSucceeded':
+      return [
+        Subject.modelVersion(event.data.modelName, event.data.previousVersion), Subject.reviewCase(event.data.caseId),
+        Subject.retraining(event.data.retrainingId), Subject.run(event.data.runId), Subject.datasetVersion(event.data.datasetVersionId),
+      ];
     case 'RetrainingRequested':
       return [
-        modelVersion, Subject.reviewCase(event.data.caseId), Subject.retraining(event.data.retrainingId),
+        Subject.modelVersion(event.data.modelName, event.data.modelVersion), Subject.reviewCase(event.data.caseId), Subject.retraining(event.data.retrainingId),
         ...(event.data.datasetVersionId ? [Subject.datasetVersion(event.data.datasetVersionId)] : []),
       ];
   }

@@ -43,7 +43,7 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
 
   it('picks the newest version lineage made eligible through its gates: never a raw upload, never a stub clearance', async () => {
     await deliver(registered('raw1'), registered('gated1', ['raw1']), cleared('gated1'));
-    await deliver({ type: 'ModelVersionRegistered', data: { modelName: 'm', version: 1, tag: 'm:1', digest: 'sha256:x', candidateId: 'c', runId: 'r', datasetVersionIds: ['gated1'] } });
+    await deliver({ type: 'ModelVersionRegistered', data: { modelName: 'm', version: 1, tag: 'm:1', digest: 'sha256:x', candidateId: 'c', runId: 'r', datasetVersionIds: ['gated1'], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' } });
     expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
 
     await deliver(registered('raw2'), registered('stubbed'), cleared('stubbed', 'stub'));

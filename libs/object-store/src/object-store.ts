@@ -21,7 +21,7 @@ export interface StageOptions {
 }
 
 /**
- * Where dataset bytes live, keyed by their sha256 and never overwritten. Every read checks the bytes
+ * Where content (dataset versions, run artifacts, model files) lives, keyed by their sha256 and never overwritten. Every read checks the bytes
  * still hash to their key and fails with ObjectTamperedError otherwise. The filesystem adapter is the
  * default; an S3-compatible adapter would implement the same port (stage to a local file, then a
  * conditional put under `sha256/<hex>`; verified reads by hashing the body).
@@ -40,12 +40,12 @@ export interface ObjectStore {
 /** A stored object whose bytes no longer hash to its key; `actualSha256` is what they hash to now. */
 export class ObjectTamperedError extends DomainError {
   constructor(readonly sha256: string, readonly actualSha256: string) {
-    super('LINEAGE.OBJECT_TAMPERED', `stored object ${sha256} no longer matches its sha256 (now ${actualSha256}); the read was refused and recorded: restore it from a backup`, 409);
+    super('OBJECT_STORE.TAMPERED', `stored object ${sha256} no longer matches its sha256 (now ${actualSha256}); the read was refused and recorded: restore it from a backup`, 409);
   }
 }
 
 export function objectNotFound(sha256: string): DomainError {
-  return new DomainError('LINEAGE.OBJECT_NOT_FOUND', `no stored object ${sha256}; the dataset version's bytes are missing from the object store`, 404);
+  return new DomainError('OBJECT_STORE.NOT_FOUND', `no stored object ${sha256}; the bytes are missing from the object store`, 404);
 }
 
 /** The key layout every adapter uses, recorded with each version. */

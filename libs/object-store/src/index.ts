@@ -1,0 +1,2 @@
+export * from './object-store';
+export { FilesystemObjectStore } from './filesystem-object-store';
