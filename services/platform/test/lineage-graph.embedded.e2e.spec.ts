@@ -125,6 +125,32 @@ describe('lineage graph, OpenLineage intake and license impact (embedded runtime
       (await client.call<Impact>('lineage', 'GET', `/lineage/sources/${sourceId}/impact`, auditor)).source.licenseStatus === 'revoked');
   });
 
+  it('given a revoked license, then every dataset version downstream is ineligible for training and nothing new comes from the source', async () => {
+    type Version = { eligible: boolean; eligibility_revoked: { reason: string; sourceIds: string[] } | null; dataset_name: string };
+    const treated = await client.eventually('the treated version to lose its eligibility', async () => {
+      const version = await client.call<Version>('lineage', 'GET', `/lineage/dataset-versions/${flow.datasetVersionId}`, auditor);
+      return version.eligibility_revoked ? version : undefined;
+    });
+    expect(treated).toMatchObject({ eligible: false, eligibility_revoked: { reason: `license of source ${sourceId} revoked`, sourceIds: [sourceId] } });
+    const raw = await client.call<Version>('lineage', 'GET', `/lineage/dataset-versions/${flow.rawVersionId}`, auditor);
+    expect(raw.eligibility_revoked).not.toBeNull();
+
+    const lineage = host.kernels.find((k) => k.runtime.name === 'lineage')!.runtime;
+    const history = (await lineage.store.readStream(`dataset-version:${flow.datasetVersionId}`)).map((s) => lineage.codec.decodeEvent(s.data));
+    expect(history.filter((e) => e.type === 'DatasetVersionTrainingEligibilityRevoked')).toHaveLength(1);
+
+    const refused = (call: Promise<unknown>) => call.then(() => null, (error: ApiError) => error);
+    expect(await refused(client.call('lineage', 'POST', `/lineage/dataset-versions/${flow.datasetVersionId}/bias-waiver`, steward, { justification: 'we accept the residual risk of this data' })))
+      .toMatchObject({ status: 409, code: 'LINEAGE.ELIGIBILITY_REVOKED' });
+    expect(await refused(client.call('lineage', 'POST', `/lineage/dataset-versions/${flow.rawVersionId}/privacy-gate`, steward, {})))
+      .toMatchObject({ status: 409, code: 'LINEAGE.SOURCE_LICENSE_REVOKED' });
+    const upload = await fetch(`${host.url}/lineage/datasets/${raw.dataset_name}/versions?source=${sourceId}&format=csv`, {
+      method: 'POST', headers: { authorization: `Bearer ${steward.token}`, 'content-type': 'text/csv' }, body: 'a,b\n1,2\n',
+    });
+    expect(upload.status).toBe(409);
+    expect(((await upload.json()) as { error: { code: string } }).error.code).toBe('LINEAGE.SOURCE_LICENSE_REVOKED');
+  });
+
   it('shows a license past its expiry as expired', async () => {
     const { sourceId: expired } = await client.call<{ sourceId: string }>('lineage', 'POST', '/lineage/sources', steward, {
       name: 'old public dump', kind: 'licensed-public', license: 'CC-BY-4.0', owner: 'data-office', licenseExpiresAt: '2020-01-01',

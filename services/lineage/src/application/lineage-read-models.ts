@@ -46,6 +46,8 @@ function updatesOf(event: EnvelopedEvent, t: ReturnType<typeof catalogTables>): 
       return [set('eligible = true, eligible_gate = $2', event.data.datasetVersionId, event.data.gate)];
     case 'DatasetVersionTamperingDetected':
       return [set('tampered_with = $2', event.data.datasetVersionId, event.data.actualSha256)];
+    case 'DatasetVersionTrainingEligibilityRevoked':
+      return [set('eligible = false, eligibility_revoked = $2', event.data.datasetVersionId, JSON.stringify({ reason: event.data.reason, sourceIds: event.data.sourceIds, at }))];
     case 'DatasetPrivacyPolicySet':
     case 'DatasetBiasPolicySet': {
       const kind = event.type === 'DatasetPrivacyPolicySet' ? 'privacy' : 'bias';
@@ -76,6 +78,8 @@ export function lineageCatalog(schema: string): ReadModel {
         schema jsonb NOT NULL DEFAULT '[]', privacy_status text NOT NULL DEFAULT 'not-gated', privacy jsonb,
         bias_status text NOT NULL DEFAULT 'not-scanned', bias jsonb, eligible boolean NOT NULL DEFAULT false, eligible_gate text,
         tampered_with text, registered_at timestamptz NOT NULL)`);
+      // Added after release; additive, and no earlier log holds a revocation, so no rebuild is needed.
+      await tx.query(`ALTER TABLE ${t.datasets} ADD COLUMN IF NOT EXISTS eligibility_revoked jsonb`);
       await tx.query(`CREATE INDEX IF NOT EXISTS catalog_dataset_versions_v2_name ON ${t.datasets} (dataset_name, registered_at)`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t.policies} (dataset_name text PRIMARY KEY, privacy jsonb, bias jsonb)`);
     },

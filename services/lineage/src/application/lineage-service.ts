@@ -90,7 +90,7 @@ export class LineageService {
     const datasetName = checkedDatasetName(name);
     const [policies] = await this.runtime.db.query<{ privacy: unknown; bias: unknown }>(`SELECT privacy, bias FROM ${this.tables.policies} WHERE dataset_name = $1`, [datasetName]);
     const versions = await this.runtime.db.query(
-      `SELECT dataset_version_id, parent_version_ids, transformation, format, row_count, byte_size, privacy_status, bias_status, eligible, registered_at
+      `SELECT dataset_version_id, parent_version_ids, transformation, format, row_count, byte_size, privacy_status, bias_status, eligible, eligibility_revoked, registered_at
          FROM ${this.tables.datasets} WHERE dataset_name = $1 ORDER BY registered_at DESC, dataset_version_id`, [datasetName],
     );
     if (!policies && versions.length === 0) throw new DomainError('LINEAGE.DATASET_NOT_FOUND', `dataset ${datasetName} has no policy and no version (or they are not projected yet)`, 404);

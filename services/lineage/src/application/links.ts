@@ -27,6 +27,8 @@ export function lineageLinks(event: DomainEvent, decided: readonly DomainEvent[]
     case 'DatasetVersionClearedForTraining':
     case 'DatasetVersionTamperingDetected':
       return [Subject.datasetVersion(event.data.datasetVersionId)];
+    case 'DatasetVersionTrainingEligibilityRevoked':
+      return [Subject.datasetVersion(event.data.datasetVersionId), ...event.data.sourceIds.map(Subject.source)];
     default:
       return [];
   }

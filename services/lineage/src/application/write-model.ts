@@ -15,5 +15,13 @@ export const streams = {
   datasetVersion: (id: string) => `dataset-version:${id}`,
   dataset: (name: string) => `dataset:${name}`,
   source: (id: string) => `source:${id}`,
+  sourceLicense: (id: string) => `source-license:${id}`,
   pseudonymizationKey: 'pseudonymization-key',
 } as const;
+
+/** The named sources whose license was revoked (the only event their license stream ever holds). */
+export async function revokedSources(runtime: ServiceRuntime, sourceIds: readonly string[]): Promise<string[]> {
+  const revoked: string[] = [];
+  for (const id of sourceIds) if ((await runtime.store.streamVersion(streams.sourceLicense(id))) > 0) revoked.push(id);
+  return revoked;
+}

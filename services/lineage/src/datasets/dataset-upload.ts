@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import type { StoredColumn } from '@mgov/contracts';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
 import { type ContentSource, csvProfileTap, datasetFileError, type DatasetFormat, type DatasetProfile, profileDatasetFile } from '@mgov/dataset-files';
-import { datasetVersionDecider } from '@mgov/lineage-domain';
+import { datasetVersionDecider, sourceLicenseRevokedError } from '@mgov/lineage-domain';
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { lineageLinks } from '../application/links';
-import { currentState, streams } from '../application/write-model';
+import { currentState, revokedSources, streams } from '../application/write-model';
 import { objectKey, type ObjectStore } from '@mgov/object-store';
 import { assertColumnsExist, checkedDatasetName, type DatasetPolicies } from './dataset-policies';
 
@@ -65,6 +65,8 @@ export class DatasetUploads {
     const unknownParentVersionIds = await this.missingStreams(parentVersionIds.map(streams.datasetVersion), parentVersionIds);
     // Refused before a byte is read (the decider would refuse too, but only after the whole upload).
     if (unknownSourceIds.length > 0) throw new DomainError('LINEAGE.UNKNOWN_SOURCE', `unknown source(s): ${unknownSourceIds.join(', ')}; register them first`, 422);
+    const revokedSourceIds = await revokedSources(this.runtime, sourceIds);
+    if (revokedSourceIds.length > 0) throw sourceLicenseRevokedError(revokedSourceIds);
     if (unknownParentVersionIds.length > 0) throw new DomainError('LINEAGE.UNKNOWN_PARENT', `unknown parent version(s): ${unknownParentVersionIds.join(', ')}; name registered dataset versions`, 422);
     const supplied = this.policies.parse({ privacy: input.privacyPolicy, bias: input.biasPolicy });
     if (input.declaredBytes != null && input.declaredBytes > this.maxBytes) {
@@ -96,7 +98,7 @@ export class DatasetUploads {
       const events = await this.runtime.commands.execute({
         streamId, decider: datasetVersionDecider, links: lineageLinks,
         command: {
-          type: 'RegisterDatasetVersion', datasetVersionId: staged.sha256, datasetName, sourceIds, unknownSourceIds, parentVersionIds, unknownParentVersionIds,
+          type: 'RegisterDatasetVersion', datasetVersionId: staged.sha256, datasetName, sourceIds, unknownSourceIds, revokedSourceIds, parentVersionIds, unknownParentVersionIds,
           transformation: input.transformation ?? null, rowCount: profile.rowCount, columns: [...profile.profiles], metadata,
           storage: { format, byteSize: staged.bytes, objectKey: objectKey(staged.sha256), columns: storedColumns(profile) },
         },

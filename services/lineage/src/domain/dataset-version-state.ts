@@ -1,12 +1,12 @@
 import type {
   BiasScanFlagged, BiasScanPassed, BiasScanWaived, DatasetVersionClearedForTraining, DatasetVersionRegistered, DatasetVersionStored,
-  DatasetVersionTamperingDetected, PrivacyCleared, PrivacyRejected,
+  DatasetVersionTamperingDetected, DatasetVersionTrainingEligibilityRevoked, PrivacyCleared, PrivacyRejected,
 } from '@mgov/contracts';
 import { assertNever } from '@mgov/decider';
 
 export type DatasetVersionEvent =
   | DatasetVersionRegistered | DatasetVersionStored | PrivacyCleared | PrivacyRejected | BiasScanPassed | BiasScanFlagged | BiasScanWaived
-  | DatasetVersionClearedForTraining | DatasetVersionTamperingDetected;
+  | DatasetVersionClearedForTraining | DatasetVersionTamperingDetected | DatasetVersionTrainingEligibilityRevoked;
 
 /** What every registered version knows about itself, whatever its gates say. */
 export interface StoredVersion {
@@ -17,6 +17,8 @@ export interface StoredVersion {
   readonly columns: readonly string[];
   /** The sha256 a read found instead of the version id, once tampering was detected. */
   readonly tamperedWith: string | null;
+  /** Why the version may never be used for training (a source license upstream was revoked), once that happened. */
+  readonly eligibilityRevoked: string | null;
 }
 
 /**
@@ -38,8 +40,8 @@ export type KnownVersion = Exclude<DatasetVersionState, { status: 'unknown' }>;
 
 function stored(state: DatasetVersionState): StoredVersion | null {
   if (state.status === 'unknown') return null;
-  const { datasetName, sourceIds, format, columns, tamperedWith } = state;
-  return { datasetName, sourceIds, format, columns, tamperedWith };
+  const { datasetName, sourceIds, format, columns, tamperedWith, eligibilityRevoked } = state;
+  return { datasetName, sourceIds, format, columns, tamperedWith, eligibilityRevoked };
 }
 
 export function evolveDatasetVersion(state: DatasetVersionState, event: DatasetVersionEvent): DatasetVersionState {
@@ -47,7 +49,7 @@ export function evolveDatasetVersion(state: DatasetVersionState, event: DatasetV
   switch (event.type) {
     case 'DatasetVersionRegistered': {
       const { datasetName, sourceIds, columns } = event.data;
-      return { status: 'registered', datasetName, sourceIds, format: 'jsonl', columns: columns.map((c) => c.name), tamperedWith: null };
+      return { status: 'registered', datasetName, sourceIds, format: 'jsonl', columns: columns.map((c) => c.name), tamperedWith: null, eligibilityRevoked: null };
     }
     case 'DatasetVersionStored':
       return state.status === 'unknown' ? state : { ...state, format: event.data.format, columns: event.data.columns.map((c) => c.name) };
@@ -65,6 +67,8 @@ export function evolveDatasetVersion(state: DatasetVersionState, event: DatasetV
       return known ? { ...known, status: 'eligible', gate: event.data.gate } : state;
     case 'DatasetVersionTamperingDetected':
       return state.status === 'unknown' ? state : { ...state, tamperedWith: event.data.actualSha256 };
+    case 'DatasetVersionTrainingEligibilityRevoked':
+      return state.status === 'unknown' ? state : { ...state, eligibilityRevoked: event.data.reason };
     default:
       return assertNever(event);
   }

@@ -15,6 +15,8 @@ export interface RegisterDatasetVersion {
   readonly sourceIds: readonly string[];
   /** Sources and parents the caller named that lineage does not know (asked of the write model): refused. */
   readonly unknownSourceIds: readonly string[];
+  /** Named sources whose license was revoked (asked of the write model): nothing new may come from them. */
+  readonly revokedSourceIds?: readonly string[];
   readonly parentVersionIds: readonly string[];
   readonly unknownParentVersionIds?: readonly string[];
   readonly transformation: string | null;
@@ -68,10 +70,23 @@ export interface RecordTampering {
   readonly metadata: CommandMetadata;
 }
 
-export type DatasetVersionCommand = RegisterDatasetVersion | RecordPrivacyGate | RecordBiasScan | WaiveBiasScan | RecordTampering;
+/** A source license upstream was revoked: the version may never be used for training again. */
+export interface RevokeTrainingEligibility {
+  readonly type: 'RevokeTrainingEligibility';
+  readonly datasetVersionId: string;
+  readonly reason: string;
+  readonly sourceIds: readonly string[];
+  readonly metadata: CommandMetadata;
+}
+
+export type DatasetVersionCommand = RegisterDatasetVersion | RecordPrivacyGate | RecordBiasScan | WaiveBiasScan | RecordTampering | RevokeTrainingEligibility;
 
 /** A waiver has to say why; a word or two is not a reason. */
 export const MIN_JUSTIFICATION_LENGTH = 20;
+
+export function sourceLicenseRevokedError(sourceIds: readonly string[]): DomainError {
+  return new DomainError('LINEAGE.SOURCE_LICENSE_REVOKED', `the license of source(s) ${sourceIds.join(', ')} was revoked: no new dataset version may be derived from them`, 409);
+}
 
 function notFound(id: string): DomainError {
   return new DomainError('LINEAGE.DATASET_VERSION_NOT_FOUND', `dataset version ${id} does not exist`, 404);
@@ -85,6 +100,9 @@ function register(command: Omit<RegisterDatasetVersion, 'type' | 'metadata'>, st
   }
   if (command.unknownSourceIds.length > 0) {
     throw new DomainError('LINEAGE.UNKNOWN_SOURCE', `unknown source(s): ${command.unknownSourceIds.join(', ')}; register them first`, 422);
+  }
+  if ((command.revokedSourceIds ?? []).length > 0) {
+    throw sourceLicenseRevokedError(command.revokedSourceIds!);
   }
   if ((command.unknownParentVersionIds ?? []).length > 0) {
     throw new DomainError('LINEAGE.UNKNOWN_PARENT', `unknown parent version(s): ${command.unknownParentVersionIds!.join(', ')}; name registered dataset versions`, 422);
@@ -113,9 +131,16 @@ function privacyVerdict(command: RecordPrivacyGate, state: DatasetVersionState):
   return [...registered, verdict.cleared ? { type: 'PrivacyCleared', data } : { type: 'PrivacyRejected', data: { ...data, findings: verdict.findings } }];
 }
 
+function refuseRevoked(id: string, state: KnownVersion): void {
+  if (state.eligibilityRevoked !== null) {
+    throw new DomainError('LINEAGE.ELIGIBILITY_REVOKED', `dataset version ${id} may no longer be used for training (${state.eligibilityRevoked}); no gate or waiver can clear it`, 409);
+  }
+}
+
 function biasScan(command: RecordBiasScan, state: DatasetVersionState): DatasetVersionEvent[] {
   const id = command.datasetVersionId;
   if (state.status === 'unknown') throw notFound(id);
+  refuseRevoked(id, state);
   if (state.status === 'eligible') return [];
   if (state.status !== 'privacy-cleared') {
     throw new DomainError('LINEAGE.NOT_PRIVACY_CLEARED', `dataset version ${id} is ${state.status}: run the privacy gate on its raw version and scan the cleared version it produces`, 409);
@@ -138,6 +163,7 @@ function biasScan(command: RecordBiasScan, state: DatasetVersionState): DatasetV
 function waive(command: WaiveBiasScan, state: DatasetVersionState): DatasetVersionEvent[] {
   const id = command.datasetVersionId;
   if (state.status === 'unknown') throw notFound(id);
+  refuseRevoked(id, state);
   if (state.status === 'eligible') return [];
   if (state.status !== 'privacy-cleared' || state.bias.outcome !== 'flagged') {
     throw new DomainError('LINEAGE.NO_FLAGGED_BIAS_SCAN', `dataset version ${id} has no flagged bias scan to waive; only a flagged scan of a privacy-cleared version can be waived`, 409);
@@ -160,6 +186,13 @@ function tampering(command: RecordTampering, state: DatasetVersionState): Datase
   return [{ type: 'DatasetVersionTamperingDetected', data: { datasetVersionId, actualSha256, detectedDuring } }];
 }
 
+function revokeEligibility(command: RevokeTrainingEligibility, state: DatasetVersionState): DatasetVersionEvent[] {
+  if (state.status === 'unknown') throw notFound(command.datasetVersionId);
+  if (state.eligibilityRevoked !== null) return [];
+  const { datasetVersionId, reason, sourceIds } = command;
+  return [{ type: 'DatasetVersionTrainingEligibilityRevoked', data: { datasetVersionId, reason, sourceIds: [...sourceIds] } }];
+}
+
 export const datasetVersionDecider: Decider<DatasetVersionCommand, DatasetVersionEvent, DatasetVersionState> = {
   initialState: () => ({ status: 'unknown' }),
   decide: (command, state) => {
@@ -174,6 +207,8 @@ export const datasetVersionDecider: Decider<DatasetVersionCommand, DatasetVersio
         return waive(command, state);
       case 'RecordTampering':
         return tampering(command, state);
+      case 'RevokeTrainingEligibility':
+        return revokeEligibility(command, state);
       default:
         return assertNever(command);
     }

@@ -15,6 +15,10 @@ describe('dataset version: registration', () => {
     spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, unknownSourceIds: ['ghost'], metadata }).thenThrows('LINEAGE.UNKNOWN_SOURCE');
     spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, unknownParentVersionIds: ['f00'], metadata }).thenThrows('LINEAGE.UNKNOWN_PARENT');
   });
+
+  it('refuses a version derived from a source whose license was revoked', () => {
+    spec.given([]).when({ type: 'RegisterDatasetVersion', ...registration, revokedSourceIds: ['crm'], metadata }).thenThrows('LINEAGE.SOURCE_LICENSE_REVOKED');
+  });
 });
 
 describe('dataset version: privacy gate', () => {
@@ -110,5 +114,24 @@ describe('dataset version: tampering', () => {
     spec.given(registered()).when(detected).then([fact]);
     spec.given([...registered(), fact]).when(detected).then([]);
     spec.given([]).when(detected).thenThrows('LINEAGE.DATASET_VERSION_NOT_FOUND');
+  });
+});
+
+describe('dataset version: a source license revoked upstream', () => {
+  const revoke = { type: 'RevokeTrainingEligibility' as const, datasetVersionId: RAW, reason: 'license of source crm revoked', sourceIds: ['crm'], metadata };
+  const revoked = { type: 'DatasetVersionTrainingEligibilityRevoked' as const, data: { datasetVersionId: RAW, reason: 'license of source crm revoked', sourceIds: ['crm'] } };
+  const cleared = [...registered(), { type: 'PrivacyCleared' as const, data: { datasetVersionId: RAW, rawVersionId: RAW, datasetName: 'loans', policyVersion: 3, keyId: null, rowsScanned: 200, quasiIdentifiers: [], k: null, policyK: 5 } }];
+
+  it('given any registered version, when its eligibility is revoked, then that is recorded once', () => {
+    spec.given(registered()).when(revoke).then([revoked]);
+    spec.given([...registered(), revoked]).when(revoke).then([]);
+    spec.given([]).when(revoke).thenThrows('LINEAGE.DATASET_VERSION_NOT_FOUND');
+  });
+
+  it('given a revoked version, then no bias scan or waiver can clear it for training again', () => {
+    const scan = { type: 'RecordBiasScan' as const, datasetVersionId: RAW, policyVersion: 1, thresholds: { dpl: 0.1 }, scanner: { name: 'mgov-bias', version: '1.0.0' }, report: biasOf({ f: 0.5, m: 0.5 }), metadata };
+    spec.given([...cleared, revoked]).when(scan).thenThrows('LINEAGE.ELIGIBILITY_REVOKED');
+    spec.given([...cleared, revoked]).when({ type: 'WaiveBiasScan', datasetVersionId: RAW, justification: 'a long enough justification for the record', metadata })
+      .thenThrows('LINEAGE.ELIGIBILITY_REVOKED');
   });
 });

@@ -33,6 +33,8 @@ export function graphFactsOf(event: EnvelopedEvent): GraphFacts {
     }
     case 'DatasetVersionClearedForTraining':
       return gateState(event.data.datasetVersionId, { eligible: true });
+    case 'DatasetVersionTrainingEligibilityRevoked':
+      return gateState(event.data.datasetVersionId, { eligible: false, eligibilityRevoked: event.data.reason });
     case 'PrivacyCleared':
     case 'PrivacyRejected':
       return gateState(event.data.datasetVersionId, { privacy: event.type === 'PrivacyCleared' ? 'cleared' : 'rejected' });

@@ -1,6 +1,9 @@
 import { Subject } from '@mgov/contracts';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
 import type { ServiceRuntime } from '@mgov/service-runtime';
+import { datasetVersionDecider } from '@mgov/lineage-domain';
+import { lineageLinks } from '../application/links';
+import { streams } from '../application/write-model';
 import { type LineageGraph, MAX_DEPTH } from '../graph/lineage-graph';
 import { type ImpactReport, impactOf, licenseStatus, type LicenseStatus, recordedImpact } from './impact';
 import { sourceLicenseDecider, sourceLicenseLinks } from './source-license';
@@ -17,7 +20,7 @@ export class SourceLicenses {
     const sourceRegistered = (await this.runtime.store.streamVersion(Subject.source(sourceId))) > 0;
     const impact = await this.downstream(sourceId);
     const events = await this.runtime.commands.execute({
-      streamId: `source-license:${sourceId}`,
+      streamId: streams.sourceLicense(sourceId),
       decider: sourceLicenseDecider,
       links: sourceLicenseLinks,
       command: {
@@ -25,7 +28,25 @@ export class SourceLicenses {
         impact: recordedImpact(impact), metadata,
       },
     });
-    return { sourceId, revoked: true, changed: events.length > 0, impact };
+    const revokedDatasetVersionIds = await this.revokeTrainingEligibility(sourceId, impact, metadata);
+    return { sourceId, revoked: true, changed: events.length > 0, impact, revokedDatasetVersionIds };
+  }
+
+  /**
+   * Every dataset version downstream loses its eligibility for training, one event on each version's
+   * stream, which the experiment and registry services consume. Idempotent per version, so revoking again
+   * finishes a fan-out that a crash interrupted.
+   */
+  private async revokeTrainingEligibility(sourceId: string, impact: ImpactReport, metadata: CommandMetadata): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const { id } of impact.datasetVersions) {
+      const events = await this.runtime.commands.execute({
+        streamId: streams.datasetVersion(id), decider: datasetVersionDecider, links: lineageLinks,
+        command: { type: 'RevokeTrainingEligibility', datasetVersionId: id, reason: `license of source ${sourceId} revoked`, sourceIds: [sourceId], metadata },
+      });
+      if (events.length > 0) revoked.push(id);
+    }
+    return revoked;
   }
 
   async impact(sourceId: string): Promise<SourceImpact> {

@@ -1,12 +1,12 @@
 import type { PrivacyFinding } from '@mgov/contracts';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
 import { csvProfileTap, type DatasetFormat, profileDatasetFile, readRows } from '@mgov/dataset-files';
-import { datasetVersionDecider, type DatasetVersionState, type PrivacyPolicy, pseudonymizationKeyDecider, sourceDecider } from '@mgov/lineage-domain';
+import { datasetVersionDecider, type DatasetVersionState, type PrivacyPolicy, pseudonymizationKeyDecider, sourceDecider, sourceLicenseRevokedError } from '@mgov/lineage-domain';
 import { compileTreatment, kAnonymityCounter, residueScanner, treatedColumns } from '@mgov/privacy';
 import type { ServiceRuntime } from '@mgov/service-runtime';
 import { lineageLinks } from '../application/links';
 import { reportingTampering } from '../application/tampering';
-import { currentState, streams } from '../application/write-model';
+import { currentState, revokedSources, streams } from '../application/write-model';
 import { assertColumnsExist, type DatasetPolicies } from '../datasets/dataset-policies';
 import { storedColumns } from '../datasets/dataset-upload';
 import { objectKey, type ObjectStore } from '@mgov/object-store';
@@ -41,6 +41,8 @@ export class PrivacyGate {
     if (raw.status !== 'registered') {
       throw new DomainError('LINEAGE.ALREADY_GATED', `dataset version ${rawVersionId} is already ${raw.status}: it is the privacy gate's output; run the gate on the raw version it derives from`, 409);
     }
+    const revokedSourceIds = await revokedSources(this.runtime, raw.sourceIds);
+    if (revokedSourceIds.length > 0) throw sourceLicenseRevokedError(revokedSourceIds);
     const { privacy } = await this.policies.current(raw.datasetName);
     if (!privacy) {
       throw new DomainError('LINEAGE.PRIVACY_POLICY_REQUIRED', `dataset ${raw.datasetName} has no privacy policy; a data steward sets one with POST /lineage/datasets/${raw.datasetName}/privacy-policy`, 409);
@@ -81,7 +83,7 @@ export class PrivacyGate {
         type: 'RecordPrivacyGate', rawVersionId, policyVersion: privacy.version, policyK: privacy.policy.k, quasiIdentifiers, keyId: secret?.keyId ?? null,
         rowsScanned: residue.rowsScanned, residue: residue.findings(), kAnonymity: kAnonymity?.result() ?? null, untreatedPersonalData, metadata,
         registration: {
-          datasetVersionId, datasetName: raw.datasetName, sourceIds: raw.sourceIds, unknownSourceIds: [], parentVersionIds: [rawVersionId], transformation,
+          datasetVersionId, datasetName: raw.datasetName, sourceIds: raw.sourceIds, unknownSourceIds: [], revokedSourceIds, parentVersionIds: [rawVersionId], transformation,
           rowCount: profile.rowCount, columns: [...profile.profiles],
           storage: { format, byteSize: staged.bytes, objectKey: objectKey(datasetVersionId), columns: storedColumns(profile) },
         },
