@@ -62,7 +62,7 @@ function* governanceEvents(): Generator<EnvelopedEvent> {
     yield make('DatasetVersionRegistered', { datasetVersionId: ds, datasetName: name, sourceIds: [src], parentVersionIds: [], transformation: null, rowCount: 10_000, columns },
       Subject.datasetVersion(ds), [Subject.datasetVersion(ds), Subject.source(src)], people.steward);
     yield make('DatasetVersionClearedForTraining', { datasetVersionId: ds, gate: 'stub', policyVersion: 'p1' }, Subject.datasetVersion(ds), [Subject.datasetVersion(ds)], people.steward);
-    yield make('RunStarted', { runId: run, experimentName: name, datasetVersionIds: [ds], params: { depth: '6', lr: '0.1' } }, Subject.run(run), [Subject.run(run), Subject.datasetVersion(ds)], people.scientist);
+    yield make('RunStarted', { runId: run, experimentName: name, datasetVersionIds: [ds], params: { depth: '6', lr: '0.1' }, experimentId: '', runName: '', startTime: 0, user: '', tags: {} }, Subject.run(run), [Subject.run(run), Subject.datasetVersion(ds)], people.scientist);
     yield make('RunCompleted', { runId: run, metrics: { accuracy: 0.91, demographic_parity: 0.03 }, artifactDigest: `sha256:${run}`, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false }, Subject.run(run), [Subject.run(run)], people.scientist);
     const common = [Subject.model(name), Subject.candidate(cand)];
     yield make('ModelVersionSubmitted', { modelName: name, candidateId: cand, runId: run, artifactDigest: `sha256:${run}`, datasetVersionIds: [ds], submittedBy: 'scientist' },

@@ -43,6 +43,51 @@ export interface ApiKeyRevoked {
   readonly data: ApiKeyRevokedData;
 }
 
+export interface ArtifactLoggedData {
+  readonly runId: string;
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface ArtifactLogged {
+  readonly type: 'ArtifactLogged';
+  readonly data: ArtifactLoggedData;
+}
+
+export interface ExperimentCreatedData {
+  readonly experimentId: string;
+  readonly name: string;
+  readonly artifactLocation: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ExperimentCreated {
+  readonly type: 'ExperimentCreated';
+  readonly data: ExperimentCreatedData;
+}
+
+export interface FairnessMetricsComputedData {
+  readonly runId: string;
+  readonly library: string;
+  readonly rows: number;
+  readonly attributes: ReadonlyArray<string>;
+  readonly evaluationSetSha256: string;
+  readonly metrics: ReadonlyArray<FairnessMetric>;
+}
+
+export interface FairnessMetric {
+  readonly key: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly step: number;
+}
+
+export interface FairnessMetricsComputed {
+  readonly type: 'FairnessMetricsComputed';
+  readonly data: FairnessMetricsComputedData;
+}
+
 export interface RunCompletedData {
   readonly runId: string;
   readonly metrics: Readonly<Record<string, number>>;
@@ -68,6 +113,87 @@ export interface RunCompleted {
   readonly data: RunCompletedData;
 }
 
+export interface RunDataLoggedData {
+  readonly runId: string;
+  readonly metrics: ReadonlyArray<LoggedMetric>;
+  readonly params: ReadonlyArray<LoggedParam>;
+  readonly tags: ReadonlyArray<LoggedTag>;
+}
+
+export interface LoggedMetric {
+  readonly key: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly step: number;
+}
+
+export interface LoggedParam {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface LoggedTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface RunDataLogged {
+  readonly type: 'RunDataLogged';
+  readonly data: RunDataLoggedData;
+}
+
+export interface RunDeletedData {
+  readonly runId: string;
+}
+
+export interface RunDeleted {
+  readonly type: 'RunDeleted';
+  readonly data: RunDeletedData;
+}
+
+export interface RunFailedData {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly endTime: number;
+}
+
+export interface RunFailed {
+  readonly type: 'RunFailed';
+  readonly data: RunFailedData;
+}
+
+export interface RunInputsLoggedData {
+  readonly runId: string;
+  readonly inputs: ReadonlyArray<RunInput>;
+}
+
+export interface RunInput {
+  readonly name: string;
+  readonly digest: string;
+  readonly sourceType: string;
+  readonly source: string;
+  readonly schema: string;
+  readonly profile: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly datasetVersionId: null | string;
+}
+
+export interface RunInputsLogged {
+  readonly type: 'RunInputsLogged';
+  readonly data: RunInputsLoggedData;
+}
+
+export interface RunKilledData {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly endTime: number;
+}
+
+export interface RunKilled {
+  readonly type: 'RunKilled';
+  readonly data: RunKilledData;
+}
+
 export interface RunRefusedData {
   readonly runId: string;
   readonly experimentName: string;
@@ -85,6 +211,11 @@ export interface RunStartedData {
   readonly experimentName: string;
   readonly datasetVersionIds: ReadonlyArray<string>;
   readonly params: Readonly<Record<string, string>>;
+  readonly experimentId: string;
+  readonly runName: string;
+  readonly startTime: number;
+  readonly user: string;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface RunStarted {
@@ -509,6 +640,65 @@ export interface PerformanceDecayDetected {
   readonly data: PerformanceDecayDetectedData;
 }
 
+export interface DeploymentFailedData {
+  readonly deploymentId: string;
+  readonly modelName: string;
+  readonly version: number;
+  readonly environment: string;
+  readonly error: string;
+}
+
+export interface DeploymentFailed {
+  readonly type: 'DeploymentFailed';
+  readonly data: DeploymentFailedData;
+}
+
+export interface DeploymentRequestedData {
+  readonly deploymentId: string;
+  readonly modelName: string;
+  readonly version: number;
+  readonly environment: string;
+  readonly tag: string;
+  readonly digest: string;
+  readonly image: string;
+  readonly manifestsSha256: string;
+  readonly deployer: string;
+  readonly reason: string;
+}
+
+export interface DeploymentRequested {
+  readonly type: 'DeploymentRequested';
+  readonly data: DeploymentRequestedData;
+}
+
+export interface DeploymentRolledBackData {
+  readonly deploymentId: string;
+  readonly modelName: string;
+  readonly version: number;
+  readonly environment: string;
+  readonly reason: string;
+  readonly restoredVersion: null | number;
+}
+
+export interface DeploymentRolledBack {
+  readonly type: 'DeploymentRolledBack';
+  readonly data: DeploymentRolledBackData;
+}
+
+export interface DeploymentRolledOutData {
+  readonly deploymentId: string;
+  readonly modelName: string;
+  readonly version: number;
+  readonly environment: string;
+  readonly location: string;
+  readonly replacedDeploymentId: null | string;
+}
+
+export interface DeploymentRolledOut {
+  readonly type: 'DeploymentRolledOut';
+  readonly data: DeploymentRolledOutData;
+}
+
 export interface ModelVersionApprovedData {
   readonly modelName: string;
   readonly candidateId: string;
@@ -519,6 +709,20 @@ export interface ModelVersionApprovedData {
 export interface ModelVersionApproved {
   readonly type: 'ModelVersionApproved';
   readonly data: ModelVersionApprovedData;
+}
+
+export interface ModelVersionArchivedData {
+  readonly modelName: string;
+  readonly version: number;
+  readonly tag: string;
+  readonly digest: string;
+  readonly archivedBy: string;
+  readonly reason: string;
+}
+
+export interface ModelVersionArchived {
+  readonly type: 'ModelVersionArchived';
+  readonly data: ModelVersionArchivedData;
 }
 
 export interface ModelVersionRegisteredData {
@@ -540,6 +744,19 @@ export interface ModelVersionRegistered {
   readonly data: ModelVersionRegisteredData;
 }
 
+export interface ModelVersionRejectedData {
+  readonly modelName: string;
+  readonly candidateId: string;
+  readonly rejectedBy: string;
+  readonly reason: string;
+  readonly policyVersion: string;
+}
+
+export interface ModelVersionRejected {
+  readonly type: 'ModelVersionRejected';
+  readonly data: ModelVersionRejectedData;
+}
+
 export interface ModelVersionSubmittedData {
   readonly modelName: string;
   readonly candidateId: string;
@@ -547,11 +764,67 @@ export interface ModelVersionSubmittedData {
   readonly artifactDigest: string;
   readonly datasetVersionIds: ReadonlyArray<string>;
   readonly submittedBy: string;
+  readonly signature: string;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly policyVersion: string;
+  readonly artifactPath: string;
+  readonly artifactSize: number;
+  readonly source: string;
 }
 
 export interface ModelVersionSubmitted {
   readonly type: 'ModelVersionSubmitted';
   readonly data: ModelVersionSubmittedData;
+}
+
+export interface RegistryRequestRefusedData {
+  readonly action: string;
+  readonly code: string;
+  readonly message: string;
+  readonly modelName: string;
+  readonly candidateId: string;
+  readonly version: null | number;
+  readonly details: string;
+}
+
+export interface RegistryRequestRefused {
+  readonly type: 'RegistryRequestRefused';
+  readonly data: RegistryRequestRefusedData;
+}
+
+export interface ReviewGateJudgedData {
+  readonly modelName: string;
+  readonly candidateId: string;
+  readonly gate: string;
+  readonly passed: boolean;
+  readonly policyVersion: string;
+  readonly findings: ReadonlyArray<GateFinding>;
+  readonly evidence: string;
+}
+
+export interface GateFinding {
+  readonly check: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+export interface ReviewGateJudged {
+  readonly type: 'ReviewGateJudged';
+  readonly data: ReviewGateJudgedData;
+}
+
+export interface ReviewPolicyPublishedData {
+  readonly scope: string;
+  readonly policyVersion: number;
+  readonly policyId: string;
+  readonly document: string;
+  readonly sha256: string;
+  readonly publishedBy: string;
+}
+
+export interface ReviewPolicyPublished {
+  readonly type: 'ReviewPolicyPublished';
+  readonly data: ReviewPolicyPublishedData;
 }
 
 export interface ModelQuarantinedData {
@@ -583,6 +856,68 @@ export interface ModelQuarantineReleased {
   readonly data: ModelQuarantineReleasedData;
 }
 
+export interface RetrainingApprovedData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly approvedBy: string;
+  readonly justification: string;
+}
+
+export interface RetrainingApproved {
+  readonly type: 'RetrainingApproved';
+  readonly data: RetrainingApprovedData;
+}
+
+export interface RetrainingAttemptFailedData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly attempt: number;
+  readonly reason: string;
+  readonly logTail: string;
+  readonly willRetry: boolean;
+}
+
+export interface RetrainingAttemptFailed {
+  readonly type: 'RetrainingAttemptFailed';
+  readonly data: RetrainingAttemptFailedData;
+}
+
+export interface RetrainingCancelledData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly cancelledBy: string;
+  readonly justification: string;
+}
+
+export interface RetrainingCancelled {
+  readonly type: 'RetrainingCancelled';
+  readonly data: RetrainingCancelledData;
+}
+
+export interface RetrainingDataSelectedData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly datasetVersionId: string;
+}
+
+export interface RetrainingDataSelected {
+  readonly type: 'RetrainingDataSelected';
+  readonly data: RetrainingDataSelectedData;
+}
+
+export interface RetrainingFailedData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly attempts: number;
+  readonly reason: string;
+  readonly logTail: string;
+}
+
+export interface RetrainingFailed {
+  readonly type: 'RetrainingFailed';
+  readonly data: RetrainingFailedData;
+}
+
 export interface RetrainingRequestedData {
   readonly retrainingId: string;
   readonly caseId: string;
@@ -599,6 +934,19 @@ export interface RetrainingRequested {
   readonly data: RetrainingRequestedData;
 }
 
+export interface RetrainingStartedData {
+  readonly retrainingId: string;
+  readonly caseId: string;
+  readonly attempt: number;
+  readonly runner: string;
+  readonly datasetVersionId: string;
+}
+
+export interface RetrainingStarted {
+  readonly type: 'RetrainingStarted';
+  readonly data: RetrainingStartedData;
+}
+
 export interface RetrainingSucceededData {
   readonly retrainingId: string;
   readonly caseId: string;
@@ -613,6 +961,102 @@ export interface RetrainingSucceededData {
 export interface RetrainingSucceeded {
   readonly type: 'RetrainingSucceeded';
   readonly data: RetrainingSucceededData;
+}
+
+export interface ReviewCaseAcknowledgedData {
+  readonly caseId: string;
+  readonly acknowledgedBy: string;
+  readonly justification: string;
+}
+
+export interface ReviewCaseAcknowledged {
+  readonly type: 'ReviewCaseAcknowledged';
+  readonly data: ReviewCaseAcknowledgedData;
+}
+
+export interface ReviewCaseAlertAddedData {
+  readonly caseId: string;
+  readonly alertId: string;
+  readonly alertType: string;
+  readonly detector: string;
+  readonly severity: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly digest: string;
+  readonly summary: string;
+  readonly evidence: string;
+  readonly windowIndex: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly datasetVersionIds: ReadonlyArray<string>;
+  readonly deploymentIds: ReadonlyArray<string>;
+}
+
+export interface ReviewCaseAlertAdded {
+  readonly type: 'ReviewCaseAlertAdded';
+  readonly data: ReviewCaseAlertAddedData;
+}
+
+export interface ReviewCaseConfirmedData {
+  readonly caseId: string;
+  readonly confirmedBy: string;
+  readonly justification: string;
+}
+
+export interface ReviewCaseConfirmed {
+  readonly type: 'ReviewCaseConfirmed';
+  readonly data: ReviewCaseConfirmedData;
+}
+
+export interface ReviewCaseDismissedData {
+  readonly caseId: string;
+  readonly dismissedBy: string;
+  readonly justification: string;
+}
+
+export interface ReviewCaseDismissed {
+  readonly type: 'ReviewCaseDismissed';
+  readonly data: ReviewCaseDismissedData;
+}
+
+export interface ReviewCaseEscalatedData {
+  readonly caseId: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly openedAt: number;
+  readonly deadline: number;
+  readonly escalatedAt: number;
+}
+
+export interface ReviewCaseEscalated {
+  readonly type: 'ReviewCaseEscalated';
+  readonly data: ReviewCaseEscalatedData;
+}
+
+export interface ReviewCaseNotificationDeliveredData {
+  readonly caseId: string;
+  readonly notificationId: string;
+  readonly endpoint: string;
+  readonly attempts: number;
+  readonly statusCode: number;
+}
+
+export interface ReviewCaseNotificationDelivered {
+  readonly type: 'ReviewCaseNotificationDelivered';
+  readonly data: ReviewCaseNotificationDeliveredData;
+}
+
+export interface ReviewCaseNotificationFailedData {
+  readonly caseId: string;
+  readonly notificationId: string;
+  readonly endpoint: string;
+  readonly attempts: number;
+  readonly lastError: string;
+}
+
+export interface ReviewCaseNotificationFailed {
+  readonly type: 'ReviewCaseNotificationFailed';
+  readonly data: ReviewCaseNotificationFailedData;
 }
 
 export interface ReviewCaseOpenedData {
@@ -634,7 +1078,15 @@ export type AuditEvent =
   | ApiKeyRevoked;
 
 export type ExperimentEvent =
+  | ArtifactLogged
+  | ExperimentCreated
+  | FairnessMetricsComputed
   | RunCompleted
+  | RunDataLogged
+  | RunDeleted
+  | RunFailed
+  | RunInputsLogged
+  | RunKilled
   | RunRefused
   | RunStarted;
 
@@ -663,15 +1115,37 @@ export type MonitoringEvent =
   | PerformanceDecayDetected;
 
 export type RegistryEvent =
+  | DeploymentFailed
+  | DeploymentRequested
+  | DeploymentRolledBack
+  | DeploymentRolledOut
   | ModelVersionApproved
+  | ModelVersionArchived
   | ModelVersionRegistered
-  | ModelVersionSubmitted;
+  | ModelVersionRejected
+  | ModelVersionSubmitted
+  | RegistryRequestRefused
+  | ReviewGateJudged
+  | ReviewPolicyPublished;
 
 export type RetrainingEvent =
   | ModelQuarantined
   | ModelQuarantineReleased
+  | RetrainingApproved
+  | RetrainingAttemptFailed
+  | RetrainingCancelled
+  | RetrainingDataSelected
+  | RetrainingFailed
   | RetrainingRequested
+  | RetrainingStarted
   | RetrainingSucceeded
+  | ReviewCaseAcknowledged
+  | ReviewCaseAlertAdded
+  | ReviewCaseConfirmed
+  | ReviewCaseDismissed
+  | ReviewCaseEscalated
+  | ReviewCaseNotificationDelivered
+  | ReviewCaseNotificationFailed
   | ReviewCaseOpened;
 
 export type DomainEvent =
@@ -689,7 +1163,15 @@ export type EventContext = 'audit' | 'experiment' | 'lineage' | 'monitoring' | '
 export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   ApiKeyIssued: 'audit',
   ApiKeyRevoked: 'audit',
+  ArtifactLogged: 'experiment',
+  ExperimentCreated: 'experiment',
+  FairnessMetricsComputed: 'experiment',
   RunCompleted: 'experiment',
+  RunDataLogged: 'experiment',
+  RunDeleted: 'experiment',
+  RunFailed: 'experiment',
+  RunInputsLogged: 'experiment',
+  RunKilled: 'experiment',
   RunRefused: 'experiment',
   RunStarted: 'experiment',
   BiasScanFlagged: 'lineage',
@@ -712,13 +1194,35 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   DataDriftDetected: 'monitoring',
   MonitoringWindowEvaluated: 'monitoring',
   PerformanceDecayDetected: 'monitoring',
+  DeploymentFailed: 'registry',
+  DeploymentRequested: 'registry',
+  DeploymentRolledBack: 'registry',
+  DeploymentRolledOut: 'registry',
   ModelVersionApproved: 'registry',
+  ModelVersionArchived: 'registry',
   ModelVersionRegistered: 'registry',
+  ModelVersionRejected: 'registry',
   ModelVersionSubmitted: 'registry',
+  RegistryRequestRefused: 'registry',
+  ReviewGateJudged: 'registry',
+  ReviewPolicyPublished: 'registry',
   ModelQuarantined: 'retraining',
   ModelQuarantineReleased: 'retraining',
+  RetrainingApproved: 'retraining',
+  RetrainingAttemptFailed: 'retraining',
+  RetrainingCancelled: 'retraining',
+  RetrainingDataSelected: 'retraining',
+  RetrainingFailed: 'retraining',
   RetrainingRequested: 'retraining',
+  RetrainingStarted: 'retraining',
   RetrainingSucceeded: 'retraining',
+  ReviewCaseAcknowledged: 'retraining',
+  ReviewCaseAlertAdded: 'retraining',
+  ReviewCaseConfirmed: 'retraining',
+  ReviewCaseDismissed: 'retraining',
+  ReviewCaseEscalated: 'retraining',
+  ReviewCaseNotificationDelivered: 'retraining',
+  ReviewCaseNotificationFailed: 'retraining',
   ReviewCaseOpened: 'retraining',
 };
 

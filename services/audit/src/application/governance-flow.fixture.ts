@@ -52,7 +52,7 @@ export function governanceFlow() {
     flow.add('DatasetVersionClearedForTraining', { datasetVersionId: id, gate: 'stub', policyVersion: 'p1' },
       Subject.datasetVersion(id), [Subject.datasetVersion(id)], steward, corr);
   const run = (id: string, datasetId: string, corr: string) => [
-    flow.add('RunStarted', { runId: id, experimentName: 'churn', datasetVersionIds: [datasetId], params: { depth: '4' } },
+    flow.add('RunStarted', { runId: id, experimentName: 'churn', datasetVersionIds: [datasetId], params: { depth: '4' }, experimentId: '', runName: '', startTime: 0, user: '', tags: {} },
       Subject.run(id), [Subject.run(id), Subject.datasetVersion(datasetId)], scientist, corr),
     flow.add('RunCompleted', { runId: id, metrics: { accuracy: 0.875, demographic_parity: 0.0625 }, artifactDigest: `sha256:${id}`, experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false },
       Subject.run(id), [Subject.run(id)], scientist, corr),

@@ -30,7 +30,7 @@ const local = [
   enveloped({ type: 'SourceLicenseRevoked', data: { sourceId: 'crm', reason: 'contract ended', impactedDatasetVersionIds: [], impactedRunIds: [], impactedModelVersions: [], impactedDeploymentIds: [] } }),
 ];
 const remote = [
-  enveloped({ type: 'RunStarted', data: { runId: 'r1', experimentName: 'credit', datasetVersionIds: [d2], params: {} } }),
+  enveloped({ type: 'RunStarted', data: { runId: 'r1', experimentName: 'credit', datasetVersionIds: [d2], params: {}, experimentId: '', runName: '', startTime: 0, user: '', tags: {} } }),
   enveloped({ type: 'RunCompleted', data: { runId: 'r1', metrics: {}, artifactDigest: 'sha256:aa', experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false } }),
   enveloped({ type: 'ModelVersionRegistered', data: { modelName: 'credit', version: 1, tag: 'credit:1', digest: 'sha256:aa', candidateId: 'c', runId: 'r1', datasetVersionIds: [d2], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' } }),
   enveloped({ type: 'RunRefused', data: { runId: 'r9', experimentName: 'x', datasetVersionId: d1, reason: 'ineligible' } }),
