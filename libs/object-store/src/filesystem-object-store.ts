@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { type ContentSource, hashAndStage, sha256OfFile } from '@mgov/dataset-files';
-import { ObjectTamperedError, objectNotFound, type ObjectStore, type StagedObject, type StageOptions } from './object-store';
+import { ObjectTamperedError, objectNotFound, type ObjectStore, type StagedObject, type StageOptions, verifying } from './object-store';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
@@ -73,19 +72,4 @@ export class FilesystemObjectStore implements ObjectStore {
   async removeUnreferenced(sha256: string): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
   }
-}
-
-/** Passes bytes through while hashing them; fails at the end, instead of finishing, if they changed. */
-function verifying(sha256: string): Transform {
-  const hash = createHash('sha256');
-  return new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-    flush(done: TransformCallback) {
-      const actual = hash.digest('hex');
-      done(actual === sha256 ? null : new ObjectTamperedError(sha256, actual));
-    },
-  });
 }

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { DomainError } from '@mgov/decider';
 import type { ContentSource } from '@mgov/dataset-files';
 
@@ -23,8 +24,7 @@ export interface StageOptions {
 /**
  * Where content (dataset versions, run artifacts, model files) lives, keyed by their sha256 and never overwritten. Every read checks the bytes
  * still hash to their key and fails with ObjectTamperedError otherwise. The filesystem adapter is the
- * default; an S3-compatible adapter would implement the same port (stage to a local file, then a
- * conditional put under `sha256/<hex>`; verified reads by hashing the body).
+ * default; `S3ObjectStore` keeps the same promises on an S3-compatible service.
  */
 export interface ObjectStore {
   stage(content: ContentSource, options: StageOptions): Promise<StagedObject>;
@@ -50,3 +50,18 @@ export function objectNotFound(sha256: string): DomainError {
 
 /** The key layout every adapter uses, recorded with each version. */
 export const objectKey = (sha256: string) => `sha256/${sha256}`;
+
+/** Passes bytes through while hashing them; fails at the end, instead of finishing, if they changed. */
+export function verifying(sha256: string): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      const actual = hash.digest('hex');
+      done(actual === sha256 ? null : new ObjectTamperedError(sha256, actual));
+    },
+  });
+}

@@ -8,7 +8,7 @@ import { DatasetUploads, DEFAULT_DATASET_MAX_BYTES } from '../datasets/dataset-u
 import { parseLicenseExpiry } from '../licenses/license-expiry';
 import { PrivacyGate } from '../privacy-gate/privacy-gate';
 import { pseudonymizationKeyProvider, type PseudonymizationKeySettings } from '../privacy-gate/pseudonymization-key-provider';
-import { FilesystemObjectStore, type ObjectStore } from '@mgov/object-store';
+import { type ObjectStore, objectStoreFromEnvironment } from '@mgov/object-store';
 import { catalogTables, lineageCatalog } from './lineage-read-models';
 import { lineageLinks } from './links';
 
@@ -43,7 +43,7 @@ export class LineageService {
   private readonly tables: ReturnType<typeof catalogTables>;
 
   constructor(private readonly runtime: ServiceRuntime, settings: LineageSettings) {
-    const objects = settings.objectStore ?? new FilesystemObjectStore(settings.objectStoreDir);
+    const objects = settings.objectStore ?? objectStoreFromEnvironment(settings.objectStoreDir);
     this.policies = new DatasetPolicies(runtime);
     this.uploads = new DatasetUploads(runtime, objects, this.policies, settings.datasetMaxBytes ?? DEFAULT_DATASET_MAX_BYTES);
     this.privacyGate = new PrivacyGate(runtime, objects, this.policies, pseudonymizationKeyProvider(settings.pseudonymizationKey ?? {}));
