@@ -5,6 +5,7 @@ import { addAuthCommands } from './auth-commands';
 import { addBiasCommands } from './bias-commands';
 import { addCaseCommands } from './case-commands';
 import { addDatasetCommands } from './dataset-commands';
+import { addDriftCommands } from './drift-commands';
 import { addLeafGlobalOptions, addProgramOptions } from './global-options';
 import { addHealthCommands } from './health-commands';
 import { addModelCommands } from './model-commands';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   addAuditCommands(program);
   addAuthCommands(program);
   addBiasCommands(program);
+  addDriftCommands(program);
   addLeafGlobalOptions(program);
   return program;
 }
