@@ -63,5 +63,18 @@ describe('OpenLineage intake with the real openlineage-python client (embedded r
     expect(facts.map((f) => f.type === 'OpenLineageRunEventReceived' && [f.data.eventType, f.envelope.actor])).toEqual([
       ['START', { id: 'airflow-integration', role: 'ml-engineer' }], ['COMPLETE', { id: 'airflow-integration', role: 'ml-engineer' }],
     ]);
+
+    expect(stdout).toContain('emitted a JobEvent and a DatasetEvent');
+    const features = 'external-dataset:postgres://warehouse:5432:marts.loans_features';
+    const staticLineage = await client.eventually('the JobEvent\'s static lineage and the DatasetEvent\'s facets in the graph', async () => {
+      const graph = await client.call<Graph>('lineage', 'GET', `/lineage/graph/external-dataset/${encodeURIComponent('postgres://warehouse:5432:marts.loans_features')}/upstream`, integration);
+      const node = graph.nodes.find((n) => n.key === features);
+      return node?.attributes.openLineageFacets ? graph : undefined;
+    });
+    expect(staticLineage.edges).toEqual(expect.arrayContaining([
+      { from: 'external-job:dbt-compat:marts.loans_features', to: features, relation: 'produced' },
+      { from: 'external-dataset:postgres://warehouse:5432:public.loans', to: 'external-job:dbt-compat:marts.loans_features', relation: 'input-to' },
+    ]));
+    expect(staticLineage.nodes.find((n) => n.key === features)!.attributes.openLineageFacets).toEqual(['schema']);
   }, 120_000);
 });

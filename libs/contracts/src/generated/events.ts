@@ -223,6 +223,13 @@ export interface RunStarted {
   readonly data: RunStartedData;
 }
 
+export interface Outcome {
+  readonly predictionId: string;
+  readonly groundTruth: string;
+  readonly eventTime: number;
+  readonly modelName: string;
+}
+
 export interface Prediction {
   readonly predictionId: string;
   readonly modelName: string;
@@ -429,6 +436,50 @@ export interface DatasetVersionTrainingEligibilityRevoked {
   readonly data: DatasetVersionTrainingEligibilityRevokedData;
 }
 
+export interface OpenLineageDatasetEventReceivedData {
+  readonly eventTime: string;
+  readonly eventTimeMs: number;
+  readonly producer: string;
+  readonly schemaURL: string;
+  readonly dataset: OpenLineageDataset;
+  readonly facetNames: ReadonlyArray<string>;
+  readonly eventDigest: string;
+  readonly event: string;
+}
+
+export interface OpenLineageDataset {
+  readonly namespace: string;
+  readonly name: string;
+  readonly datasetVersionId: null | string;
+}
+
+export interface OpenLineageDatasetEventReceived {
+  readonly type: 'OpenLineageDatasetEventReceived';
+  readonly data: OpenLineageDatasetEventReceivedData;
+}
+
+export interface OpenLineageJobEventReceivedData {
+  readonly eventTime: string;
+  readonly eventTimeMs: number;
+  readonly producer: string;
+  readonly schemaURL: string;
+  readonly job: OpenLineageJob;
+  readonly inputs: ReadonlyArray<OpenLineageDataset>;
+  readonly outputs: ReadonlyArray<OpenLineageDataset>;
+  readonly eventDigest: string;
+  readonly event: string;
+}
+
+export interface OpenLineageJob {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface OpenLineageJobEventReceived {
+  readonly type: 'OpenLineageJobEventReceived';
+  readonly data: OpenLineageJobEventReceivedData;
+}
+
 export interface OpenLineageRunEventReceivedData {
   readonly runId: string;
   readonly eventType: null | string;
@@ -444,21 +495,10 @@ export interface OpenLineageRunEventReceivedData {
   readonly event: string;
 }
 
-export interface OpenLineageJob {
-  readonly namespace: string;
-  readonly name: string;
-}
-
 export interface OpenLineageParentRun {
   readonly runId: string;
   readonly jobNamespace: string;
   readonly jobName: string;
-}
-
-export interface OpenLineageDataset {
-  readonly namespace: string;
-  readonly name: string;
-  readonly datasetVersionId: null | string;
 }
 
 export interface OpenLineageRunEventReceived {
@@ -605,12 +645,33 @@ export interface MonitoringWindowEvaluatedData {
   readonly windowEnd: number;
   readonly predictionCount: number;
   readonly featureDrift: ReadonlyArray<FeatureDrift>;
+  readonly windowKind: string;
+  readonly windowUnit: string;
+  readonly windowSize: number;
+  readonly policyVersion: number;
+  readonly driftShare: number;
+  readonly labelledCount: number;
+  readonly performance: ReadonlyArray<PerformanceValue>;
+  readonly bias: ReadonlyArray<BiasValue>;
 }
 
 export interface FeatureDrift {
   readonly feature: string;
   readonly metric: string;
   readonly value: number;
+}
+
+export interface PerformanceValue {
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline: null | number;
+}
+
+export interface BiasValue {
+  readonly attribute: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline: null | number;
 }
 
 export interface MonitoringWindowEvaluated {
@@ -638,6 +699,22 @@ export interface PerformanceDecayDetectedData {
 export interface PerformanceDecayDetected {
   readonly type: 'PerformanceDecayDetected';
   readonly data: PerformanceDecayDetectedData;
+}
+
+export interface CandidateReviewStartedData {
+  readonly modelName: string;
+  readonly candidateId: string;
+  readonly signature: string;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly policyVersion: string;
+  readonly artifactPath: string;
+  readonly artifactSize: number;
+  readonly source: string;
+}
+
+export interface CandidateReviewStarted {
+  readonly type: 'CandidateReviewStarted';
+  readonly data: CandidateReviewStartedData;
 }
 
 export interface DeploymentFailedData {
@@ -764,12 +841,6 @@ export interface ModelVersionSubmittedData {
   readonly artifactDigest: string;
   readonly datasetVersionIds: ReadonlyArray<string>;
   readonly submittedBy: string;
-  readonly signature: string;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly policyVersion: string;
-  readonly artifactPath: string;
-  readonly artifactSize: number;
-  readonly source: string;
 }
 
 export interface ModelVersionSubmitted {
@@ -1101,6 +1172,8 @@ export type LineageEvent =
   | DatasetVersionStored
   | DatasetVersionTamperingDetected
   | DatasetVersionTrainingEligibilityRevoked
+  | OpenLineageDatasetEventReceived
+  | OpenLineageJobEventReceived
   | OpenLineageRunEventReceived
   | PrivacyCleared
   | PrivacyRejected
@@ -1115,6 +1188,7 @@ export type MonitoringEvent =
   | PerformanceDecayDetected;
 
 export type RegistryEvent =
+  | CandidateReviewStarted
   | DeploymentFailed
   | DeploymentRequested
   | DeploymentRolledBack
@@ -1184,6 +1258,8 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   DatasetVersionStored: 'lineage',
   DatasetVersionTamperingDetected: 'lineage',
   DatasetVersionTrainingEligibilityRevoked: 'lineage',
+  OpenLineageDatasetEventReceived: 'lineage',
+  OpenLineageJobEventReceived: 'lineage',
   OpenLineageRunEventReceived: 'lineage',
   PrivacyCleared: 'lineage',
   PrivacyRejected: 'lineage',
@@ -1194,6 +1270,7 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   DataDriftDetected: 'monitoring',
   MonitoringWindowEvaluated: 'monitoring',
   PerformanceDecayDetected: 'monitoring',
+  CandidateReviewStarted: 'registry',
   DeploymentFailed: 'registry',
   DeploymentRequested: 'registry',
   DeploymentRolledBack: 'registry',

@@ -64,6 +64,21 @@ export function graphFactsOf(event: EnvelopedEvent): GraphFacts {
         ],
       };
     }
+    case 'OpenLineageJobEventReceived': {
+      // Static lineage: the job reads and writes these datasets, whichever run does it.
+      const { job, inputs, outputs } = event.data;
+      const jobKey = Subject.externalJob(job.namespace, job.name);
+      return {
+        nodes: [{ key: jobKey, label: job.name, attributes: { namespace: job.namespace, name: job.name, staticLineageAt: event.data.eventTime } }, ...inputs.flatMap(externalDataset), ...outputs.flatMap(externalDataset)],
+        edges: [...inputs.map((d) => edge(datasetKey(d), jobKey, 'input-to')), ...outputs.map((d) => edge(jobKey, datasetKey(d), 'produced'))],
+      };
+    }
+    case 'OpenLineageDatasetEventReceived': {
+      const { dataset, facetNames, eventTime } = event.data;
+      const [node] = externalDataset(dataset);
+      const attributes = { openLineageFacets: facetNames, openLineageMetadataAt: eventTime };
+      return { nodes: [node ? { ...node, attributes: { ...node.attributes, ...attributes } } : { key: datasetKey(dataset), attributes }], edges: [] };
+    }
     case 'RunStarted': {
       const { runId, experimentName, datasetVersionIds } = event.data;
       const run = Subject.run(runId);

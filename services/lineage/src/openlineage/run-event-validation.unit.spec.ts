@@ -1,6 +1,6 @@
 import { claimedDatasetVersion } from './dataset-matching';
 import { sampleRunEvent } from './run-event.fixture';
-import { parseEventTime, validateRunEvent } from './run-event-validation';
+import { openLineageEventKind, parseEventTime, validateDatasetEvent, validateJobEvent, validateRunEvent } from './run-event-validation';
 
 const problemsOf = (body: unknown) => {
   const result = validateRunEvent(body);
@@ -54,10 +54,8 @@ describe('OpenLineage RunEvent validation (spec 2-0-x)', () => {
   });
 
   it('refuses what is no RunEvent with one clear reason', () => {
-    expect(problemsOf([sampleRunEvent()])).toEqual(['the body is an array: send one RunEvent per request']);
-    expect(problemsOf('START')).toEqual(['the body must be a JSON object: one OpenLineage RunEvent']);
-    expect(problemsOf({ eventTime: '2025-01-01T00:00:00Z', producer: 'https://p', schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent', dataset: {} }))
-      .toEqual(['this is a DatasetEvent or JobEvent (static lineage); only RunEvents are accepted']);
+    expect(problemsOf([sampleRunEvent()])).toEqual(['the body is an array: send one OpenLineage event per request']);
+    expect(problemsOf('START')).toEqual(['the body must be a JSON object: one OpenLineage event']);
     expect(problemsOf(sampleRunEvent({ run: undefined, job: undefined }))).toEqual(['run is required', 'job is required']);
     expect(problemsOf(sampleRunEvent({ schemaURL: 'https://openlineage.io/spec/3-0-0/OpenLineage.json#/$defs/RunEvent' })))
       .toEqual(['schemaURL names spec 3-x; this endpoint speaks 2-0-x']);
@@ -71,6 +69,36 @@ describe('OpenLineage RunEvent validation (spec 2-0-x)', () => {
     for (const bad of ['2025-02-30T00:00:00Z', '2025-13-01T00:00:00Z', '2025-03-01', '2025-03-01T25:00:00Z', '2025-03-01T10:61:00Z']) {
       expect(parseEventTime(bad)).toBeNull();
     }
+  });
+});
+
+describe('OpenLineage static lineage: JobEvent and DatasetEvent (spec 2-0-x)', () => {
+  const base = { eventTime: '2025-03-01T10:15:30Z', producer: 'https://dbt.test/p' };
+  const jobEvent = { ...base, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent', job: { namespace: 'dbt', name: 'marts.loans' },
+    inputs: [{ namespace: 'pg', name: 'public.loans' }], outputs: [{ namespace: 'pg', name: 'marts.loans' }] };
+  const datasetEvent = { ...base, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+    dataset: { namespace: 'pg', name: 'marts.loans', facets: { schema: { _producer: 'https://p', _schemaURL: 'https://s', fields: [] } } } };
+
+  it('tells the three kinds apart by the schemaURL fragment, else by shape', () => {
+    expect(openLineageEventKind(jobEvent)).toBe('job');
+    expect(openLineageEventKind(datasetEvent)).toBe('dataset');
+    expect(openLineageEventKind(sampleRunEvent())).toBe('run');
+    expect(openLineageEventKind({ ...jobEvent, schemaURL: 'https://x.test/schema.json' })).toBe('job');
+    expect(openLineageEventKind({ ...datasetEvent, schemaURL: 'https://x.test/schema.json' })).toBe('dataset');
+    expect(openLineageEventKind({})).toBe('run');
+  });
+
+  it('accepts a JobEvent with its job and datasets, and names every problem by its path', () => {
+    expect(validateJobEvent(jobEvent)).toMatchObject({ ok: true, event: { job: { namespace: 'dbt', name: 'marts.loans' }, eventTimeMs: Date.UTC(2025, 2, 1, 10, 15, 30) } });
+    expect(validateJobEvent({ ...jobEvent, job: { name: 'x' }, outputs: [{}] })).toEqual({ ok: false, problems: ['job.namespace is required', 'outputs[0].namespace is required', 'outputs[0].name is required'] });
+  });
+
+  it('accepts a DatasetEvent with its facets, and refuses one without a dataset', () => {
+    expect(validateDatasetEvent(datasetEvent)).toMatchObject({ ok: true, event: { dataset: { namespace: 'pg', name: 'marts.loans', facets: { schema: expect.any(Object) } } } });
+    expect(validateDatasetEvent({ ...datasetEvent, dataset: undefined })).toEqual({ ok: false, problems: ['dataset is required'] });
+    expect(validateDatasetEvent({ ...datasetEvent, dataset: { namespace: 'pg', name: 'x', facets: { schema: {} } } })).toEqual({
+      ok: false, problems: ['dataset.facets.schema._producer is required', 'dataset.facets.schema._schemaURL is required'],
+    });
   });
 });
 

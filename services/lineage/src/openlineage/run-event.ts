@@ -32,3 +32,23 @@ export interface RunEvent {
   readonly inputs: readonly RunEventDataset[];
   readonly outputs: readonly RunEventDataset[];
 }
+
+/** A JobEvent that passed validation: static lineage of a job, no run. */
+export interface JobEvent {
+  readonly eventTime: string;
+  readonly eventTimeMs: number;
+  readonly producer: string;
+  readonly schemaURL: string;
+  readonly job: { readonly namespace: string; readonly name: string };
+  readonly inputs: readonly RunEventDataset[];
+  readonly outputs: readonly RunEventDataset[];
+}
+
+/** A DatasetEvent that passed validation: a dataset's metadata, no job or run. */
+export interface DatasetEvent {
+  readonly eventTime: string;
+  readonly eventTimeMs: number;
+  readonly producer: string;
+  readonly schemaURL: string;
+  readonly dataset: RunEventDataset;
+}
