@@ -3,6 +3,7 @@ import { type ExportFormat, parseExportQuery } from '@mgov/audit-domain';
 import type { CommandMetadata } from '@mgov/decider';
 import { logger } from '@mgov/telemetry';
 import { recordedRead } from './access-log';
+import { csvCell } from './csv-cell';
 import { eventConditions } from './event-conditions';
 import { ledgerSchema } from './ledger.sql';
 import { type AuditEvent, LEDGER_COLUMNS, type LedgerRow, toAuditEvent } from './ledger-row';
@@ -28,7 +29,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjs
 function csvRecord(e: AuditEvent): unknown[] {
   const { actor, links, data, ...rest } = e;
   const flat: Record<string, unknown> = { ...rest, actorId: actor.id, actorRole: actor.role, links: links.join(' '), data: JSON.stringify(data) };
-  return CSV_COLUMNS.map((column) => flat[column] ?? '');
+  return CSV_COLUMNS.map((column) => csvCell(flat[column] ?? ''));
 }
 
 function render(format: ExportFormat, events: AuditEvent[], first: boolean): string {
