@@ -23,7 +23,7 @@ export interface FlowResult {
   readonly datasetVersionId: string;
   readonly rawVersionId: string;
   readonly runId: string;
-  readonly reviewCase: { case_id: string; status: string; retraining_id: string | null; retraining_status: string | null };
+  readonly reviewCase: { case_id: string; status: string; quarantine_status: string; retraining_id: string | null; retraining_status: string | null };
   readonly chain: { events: Array<{ type: string; position: string; links: string[]; traceId?: string | null }>; verification: { ok: boolean } };
 }
 
@@ -95,7 +95,7 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
 
   const reviewCase = await client.eventually('a quarantined review case with a retraining request', async () => {
     const cases = await client.call<FlowResult['reviewCase'][]>('retraining', 'GET', `/retraining/cases?model=${modelName}`, reviewer);
-    return cases.find((c) => c.status === 'quarantined' && c.retraining_id);
+    return cases.find((c) => c.quarantine_status === 'quarantined' && c.retraining_id);
   });
   step('drift breach → model quarantined, review case open, retraining requested', reviewCase);
 

@@ -4,7 +4,7 @@ import type { FlowResult } from '@mgov/demo-flow';
 export const GOVERNANCE_CHAIN = [
   'SourceRegistered', 'DatasetVersionRegistered', 'PrivacyCleared', 'BiasScanPassed', 'DatasetVersionClearedForTraining', 'RunStarted', 'RunCompleted',
   'ModelVersionSubmitted', 'ModelVersionApproved', 'ModelVersionRegistered', 'MonitoringWindowEvaluated', 'DataDriftDetected',
-  'ReviewCaseOpened', 'ModelQuarantined', 'RetrainingRequested',
+  'ReviewCaseOpened', 'ReviewCaseAlertAdded', 'ModelQuarantined', 'RetrainingRequested',
 ] as const;
 
 export function expectWholeGovernanceChain(result: FlowResult): void {
@@ -14,7 +14,7 @@ export function expectWholeGovernanceChain(result: FlowResult): void {
   expect(firsts.every((i) => i >= 0)).toBe(true);
   expect([...firsts].sort((a, b) => a - b)).toEqual(firsts);
   expect(result.chain.verification.ok).toBe(true);
-  expect(result.reviewCase).toMatchObject({ status: 'quarantined' });
+  expect(result.reviewCase).toMatchObject({ status: 'open', quarantine_status: 'quarantined' });
   expect(result.reviewCase.retraining_id).toEqual(expect.any(String));
   const positions = result.chain.events.map((e) => BigInt(e.position));
   expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -23,7 +23,7 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/retraining`.
 (url ? describe : describe.skip)('training data for retraining (on PostgreSQL)', () => {
   const schema = `training_data_it_${randomBytes(3).toString('hex')}`;
-  const { reactor, newestEligibleFor } = trainingData(schema);
+  const { reactor, newestEligibleFor, modelVersion } = trainingData(schema);
   let db: Database;
   const deliver = async (...events: DomainEvent[]) => {
     for (const event of events) {
@@ -43,7 +43,7 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
 
   it('picks the newest version lineage made eligible through its gates: never a raw upload, never a stub clearance', async () => {
     await deliver(registered('raw1'), registered('gated1', ['raw1']), cleared('gated1'));
-    await deliver({ type: 'ModelVersionRegistered', data: { modelName: 'm', version: 1, tag: 'm:1', digest: 'sha256:x', candidateId: 'c', runId: 'r', datasetVersionIds: ['gated1'], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' } });
+    await deliver({ type: 'ModelVersionRegistered', data: { modelName: 'm', version: 1, tag: 'm:1', digest: 'sha256:x', candidateId: 'c', runId: 'r', datasetVersionIds: ['gated1'], submittedBy: 'sam', approvedBy: [], metrics: {}, policyVersion: '' } });
     expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
 
     await deliver(registered('raw2'), registered('stubbed'), cleared('stubbed', 'stub'));
@@ -53,5 +53,17 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
     expect(await newestEligibleFor(db, 'm', 1)).toBeNull();
     await deliver(cleared('gated2', 'privacy-gate+bias-waiver'));
     expect(await newestEligibleFor(db, 'm', 1)).toBe('gated2');
+  });
+
+  it('drops a version whose eligibility lineage revoked, falling back to the next newest', async () => {
+    await deliver(registered('gated3'), cleared('gated3'));
+    expect(await newestEligibleFor(db, 'm', 1)).toBe('gated3');
+    await deliver({ type: 'DatasetVersionTrainingEligibilityRevoked', data: { datasetVersionId: 'gated3', reason: 'license revoked', sourceIds: ['crm'] } });
+    expect(await newestEligibleFor(db, 'm', 1)).toBe('gated2');
+  });
+
+  it('knows who submitted each model version', async () => {
+    expect(await modelVersion(db, 'm', 1)).toEqual({ modelName: 'm', version: 1, digest: 'sha256:x', datasetVersionIds: ['gated1'], submittedBy: 'sam' });
+    expect(await modelVersion(db, 'm', 2)).toBeNull();
   });
 });

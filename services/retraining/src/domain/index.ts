@@ -1,1 +1,4 @@
 export * from './review-case';
+export * from './quarantine';
+export * from './retraining';
+export * from './justification';

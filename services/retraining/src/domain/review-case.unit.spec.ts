@@ -1,31 +1,24 @@
-import type { ModelQuarantined, RetrainingRequested, ReviewCaseOpened } from '@mgov/contracts';
+import type { ReviewCaseAlertAdded, ReviewCaseOpened } from '@mgov/contracts';
 import { deciderSpec } from '@mgov/testing';
-import { type ReviewCaseCommand, reviewCaseDecider, reviewCaseStreamId } from './review-case';
+import { type AlertEvidence, type Detector, type ReviewCaseCommand, type ReviewCaseEvent, reviewCaseDecider, reviewCaseStreamId } from './review-case';
 
-const metadata = { actor: { id: 'retraining', role: 'service' }, now: 1_790_000_000_000, correlationId: 'c', causationId: 'e1' };
-const alert = (alertId: string, severity: 'warn' | 'breach', newest: string | null = 'ds-7'): ReviewCaseCommand => ({
-  type: 'RaiseAlert', caseId: 'loans:3:data-drift', alertId, modelName: 'loans', modelVersion: 3, digest: 'sha256:3',
-  detector: 'data-drift', severity, retrainingId: `retraining:${alertId}`, newestEligibleDatasetVersionId: newest,
-  quarantinedAt: 1_790_000_000_000, metadata,
+const metadata = { actor: { id: 'rita', role: 'model-reviewer' }, now: 1_790_000_000_000, correlationId: 'c', causationId: 'e1' };
+const evidence = (alertId: string, severity: 'warn' | 'breach'): AlertEvidence & { detector: Detector } => ({
+  alertId, alertType: 'DataDriftDetected', detector: 'data-drift', severity, modelName: 'loans', modelVersion: 3, digest: 'sha256:3',
+  summary: 'income psi 0.31 > 0.25', evidence: '{"feature":"income"}', windowIndex: 4, windowStart: 1, windowEnd: 2, datasetVersionIds: ['ds-1'], deploymentIds: [],
 });
-const opened = (alertId: string, severity: 'warn' | 'breach'): ReviewCaseOpened => ({
-  type: 'ReviewCaseOpened',
-  data: { caseId: 'loans:3:data-drift', modelName: 'loans', modelVersion: 3, detector: 'data-drift', severity, alertIds: [alertId] },
+const raise = (alertId: string, severity: 'warn' | 'breach' = 'warn'): ReviewCaseCommand => ({ type: 'RaiseAlert', alert: evidence(alertId, severity), metadata });
+const opened = (alertId: string, severity: 'warn' | 'breach' = 'warn', n = 1): ReviewCaseOpened => ({
+  type: 'ReviewCaseOpened', data: { caseId: `loans:3:data-drift#${n}`, modelName: 'loans', modelVersion: 3, detector: 'data-drift', severity, alertIds: [alertId] },
 });
-const quarantined = (alertId: string): ModelQuarantined => ({
-  type: 'ModelQuarantined',
-  data: {
-    modelName: 'loans', modelVersion: 3, digest: 'sha256:3', reason: `data-drift breach (alert ${alertId})`, alertIds: [alertId],
-    quarantinedAt: 1_790_000_000_000,
-  },
+const added = (alertId: string, severity: 'warn' | 'breach' = 'warn', n = 1): ReviewCaseAlertAdded => ({
+  type: 'ReviewCaseAlertAdded', data: { ...evidence(alertId, severity), caseId: `loans:3:data-drift#${n}` },
 });
-const retraining = (alertId: string, datasetVersionId: string | null = 'ds-7'): RetrainingRequested => ({
-  type: 'RetrainingRequested',
-  data: {
-    retrainingId: `retraining:${alertId}`, caseId: 'loans:3:data-drift', modelName: 'loans', modelVersion: 3, datasetVersionId,
-    status: datasetVersionId === null ? 'waiting_for_data' : 'requested',
-  },
+const decision = (type: 'Acknowledge' | 'Dismiss' | 'Confirm', caseId = 'loans:3:data-drift#1', justification: unknown = 'looked at the window, real'): ReviewCaseCommand => ({
+  type, caseId, justification, metadata,
 });
+const acknowledged: ReviewCaseEvent = { type: 'ReviewCaseAcknowledged', data: { caseId: 'loans:3:data-drift#1', acknowledgedBy: 'rita', justification: 'looked at the window, real' } };
+const dismissed: ReviewCaseEvent = { type: 'ReviewCaseDismissed', data: { caseId: 'loans:3:data-drift#1', dismissedBy: 'rita', justification: 'looked at the window, real' } };
 const spec = deciderSpec(reviewCaseDecider);
 
 describe('review case', () => {
@@ -33,33 +26,54 @@ describe('review case', () => {
     expect(reviewCaseStreamId('loans', 3, 'data-drift')).toBe('review-case:loans:3:data-drift');
   });
 
-  it('opens on a warning without quarantining', () => {
-    spec.given([]).when(alert('a1', 'warn')).then([opened('a1', 'warn')]);
+  it('opens on the first alert, holding its evidence', () => {
+    spec.given([]).when(raise('a1')).then([opened('a1'), added('a1')]);
   });
 
-  it('turns a breach into exactly one case, one quarantine and one retraining request', () => {
-    spec.given([]).when(alert('a1', 'breach')).then([opened('a1', 'breach'), quarantined('a1'), retraining('a1')]);
+  it('adds later alerts to the open case instead of opening another', () => {
+    spec.given([opened('a1'), added('a1')]).when(raise('a2', 'breach')).then([added('a2', 'breach')]);
+    spec.given([opened('a1'), added('a1'), acknowledged]).when(raise('a2')).then([added('a2')]);
   });
 
-  it('waits for data when lineage has no eligible dataset version', () => {
-    spec.given([]).when(alert('a1', 'breach', null)).then([opened('a1', 'breach'), quarantined('a1'), retraining('a1', null)]);
+  it('ignores an alert delivered twice', () => {
+    spec.given([opened('a1'), added('a1')]).when(raise('a1')).then([]);
+    spec.given([opened('a1'), added('a1'), dismissed]).when(raise('a1')).then([]);
   });
 
-  it('produces nothing the second time the same alert is delivered', () => {
-    spec.given([opened('a1', 'warn')]).when(alert('a1', 'warn')).then([]);
-    spec.given([opened('a1', 'breach'), quarantined('a1'), retraining('a1')]).when(alert('a1', 'breach')).then([]);
+  it('opens case #2 for an alert after a dismissal', () => {
+    spec.given([opened('a1'), added('a1'), dismissed]).when(raise('a2', 'breach')).then([opened('a2', 'breach', 2), added('a2', 'breach', 2)]);
   });
 
-  it('holds later warnings in the open case without new events', () => {
-    spec.given([opened('a1', 'warn')]).when(alert('a2', 'warn')).then([]);
+  it('records decisions with the actor and justification', () => {
+    spec.given([opened('a1'), added('a1')]).when(decision('Acknowledge')).then([acknowledged]);
+    spec.given([opened('a1'), added('a1')]).when(decision('Dismiss')).then([dismissed]);
+    spec.given([opened('a1'), added('a1'), acknowledged]).when(decision('Confirm')).then([
+      { type: 'ReviewCaseConfirmed', data: { caseId: 'loans:3:data-drift#1', confirmedBy: 'rita', justification: 'looked at the window, real' } },
+    ]);
   });
 
-  it('quarantines an open case on its first breach, under the case it already has', () => {
-    spec.given([opened('a1', 'warn')]).when({ ...alert('a2', 'breach'), caseId: 'another-id' }).then([quarantined('a2'), retraining('a2')]);
+  it('refuses a decision on an unknown or closed case, a second acknowledgement and a missing justification', () => {
+    spec.given([]).when(decision('Acknowledge')).thenThrows('RETRAINING.CASE_NOT_FOUND');
+    spec.given([opened('a1'), added('a1')]).when(decision('Acknowledge', 'loans:3:data-drift#7')).thenThrows('RETRAINING.CASE_NOT_FOUND');
+    spec.given([opened('a1'), added('a1'), dismissed]).when(decision('Confirm')).thenThrows('RETRAINING.CASE_CLOSED');
+    spec.given([opened('a1'), added('a1'), dismissed, opened('a2', 'warn', 2)]).when(decision('Acknowledge')).thenThrows('RETRAINING.CASE_CLOSED');
+    spec.given([opened('a1'), added('a1'), acknowledged]).when(decision('Acknowledge')).thenThrows('RETRAINING.CASE_ALREADY_ACKNOWLEDGED');
+    spec.given([opened('a1'), added('a1')]).when(decision('Dismiss', undefined, 'no')).thenThrows('RETRAINING.JUSTIFICATION_REQUIRED');
   });
 
-  it('does not quarantine the same version twice', () => {
-    spec.given([opened('a1', 'breach'), quarantined('a1'), retraining('a1')]).when(alert('a2', 'breach')).then([]);
-    spec.given([opened('a1', 'warn'), quarantined('a2'), retraining('a2')]).when(alert('a3', 'breach')).then([]);
+  it('escalates an unacknowledged case once, after its deadline only', () => {
+    const escalate = (now: number): ReviewCaseCommand => ({ type: 'Escalate', caseId: 'loans:3:data-drift#1', openedAt: 100, deadline: 1000, metadata: { ...metadata, now } });
+    const escalated: ReviewCaseEvent = { type: 'ReviewCaseEscalated', data: { caseId: 'loans:3:data-drift#1', modelName: 'loans', modelVersion: 3, openedAt: 100, deadline: 1000, escalatedAt: 1500 } };
+    spec.given([opened('a1'), added('a1')]).when(escalate(999)).then([]);
+    spec.given([opened('a1'), added('a1')]).when(escalate(1500)).then([escalated]);
+    spec.given([opened('a1'), added('a1'), escalated]).when(escalate(2000)).then([]);
+    spec.given([opened('a1'), added('a1'), acknowledged]).when(escalate(1500)).then([]);
+  });
+
+  it('records each notification outcome once', () => {
+    const failed: ReviewCaseCommand = { type: 'RecordNotification', caseId: 'loans:3:data-drift#1', notificationId: 'n1', endpoint: 'http://hook', attempts: 5, outcome: { delivered: false, lastError: 'ECONNREFUSED' }, metadata };
+    const event: ReviewCaseEvent = { type: 'ReviewCaseNotificationFailed', data: { caseId: 'loans:3:data-drift#1', notificationId: 'n1', endpoint: 'http://hook', attempts: 5, lastError: 'ECONNREFUSED' } };
+    spec.given([opened('a1'), added('a1')]).when(failed).then([event]);
+    spec.given([opened('a1'), added('a1'), event]).when(failed).then([]);
   });
 });
