@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, register, Registry } from 'prom-client';
 
 /** Prometheus metrics of one process: Node defaults plus HTTP requests by route and status. */
 export function httpMetrics() {
@@ -23,7 +23,8 @@ export function httpMetrics() {
   };
   const handler = async (_request: Request, response: Response) => {
     response.setHeader('content-type', registry.contentType);
-    response.send(await registry.metrics());
+    // Services register their own gauges (monitoring's drift, performance and bias) on the process registry.
+    response.send(`${await registry.metrics()}\n${await register.metrics()}`);
   };
   return { registry, middleware, handler };
 }

@@ -23,6 +23,12 @@ export interface SubscriptionOptions {
    * resolves (at-least-once); if it throws, the message is delivered again.
    */
   readonly handle: (message: ReceivedMessage) => Promise<void>;
+  /**
+   * Optional, for high-volume consumers: adapters that fetch in batches (Kafka) call this with each
+   * fetched batch of one partition instead of `handle`, and commit after it resolves; a failure
+   * redelivers the whole batch. Adapters without batches call `handle`.
+   */
+  readonly handleBatch?: (messages: readonly ReceivedMessage[]) => Promise<void>;
 }
 
 export interface Subscription {

@@ -5,7 +5,7 @@ import { MonitoringHttpModule } from './http/monitoring-http.module';
 export const monitoringDefinition: ServiceDefinition = {
   name: 'monitoring',
   create(runtime, settings) {
-    const monitoring = new MonitoringService(runtime, settings.monitoringWindowSize);
+    const monitoring = new MonitoringService(runtime, { windowSize: settings.monitoringWindowSize });
     return { module: monitoring.module, http: MonitoringHttpModule.register(monitoring) };
   },
 };

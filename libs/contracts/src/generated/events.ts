@@ -776,6 +776,29 @@ export interface DeploymentRolledOut {
   readonly data: DeploymentRolledOutData;
 }
 
+export interface ModelAliasDeletedData {
+  readonly modelName: string;
+  readonly alias: string;
+  readonly deletedBy: string;
+}
+
+export interface ModelAliasDeleted {
+  readonly type: 'ModelAliasDeleted';
+  readonly data: ModelAliasDeletedData;
+}
+
+export interface ModelAliasSetData {
+  readonly modelName: string;
+  readonly alias: string;
+  readonly version: number;
+  readonly setBy: string;
+}
+
+export interface ModelAliasSet {
+  readonly type: 'ModelAliasSet';
+  readonly data: ModelAliasSetData;
+}
+
 export interface ModelVersionApprovedData {
   readonly modelName: string;
   readonly candidateId: string;
@@ -1193,6 +1216,8 @@ export type RegistryEvent =
   | DeploymentRequested
   | DeploymentRolledBack
   | DeploymentRolledOut
+  | ModelAliasDeleted
+  | ModelAliasSet
   | ModelVersionApproved
   | ModelVersionArchived
   | ModelVersionRegistered
@@ -1275,6 +1300,8 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   DeploymentRequested: 'registry',
   DeploymentRolledBack: 'registry',
   DeploymentRolledOut: 'registry',
+  ModelAliasDeleted: 'registry',
+  ModelAliasSet: 'registry',
   ModelVersionApproved: 'registry',
   ModelVersionArchived: 'registry',
   ModelVersionRegistered: 'registry',

@@ -8,6 +8,8 @@ export interface MonitoredVersion {
   readonly version: number;
   readonly digest: string;
   readonly baseline: readonly ColumnProfile[];
+  /** The run's evaluation metrics (ModelVersionRegistered v2): the performance and fairness baseline. */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 /**
@@ -25,6 +27,7 @@ export function baselines(schema: string) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${versions} (
         model_name text NOT NULL, version int NOT NULL, digest text NOT NULL, dataset_version_ids jsonb NOT NULL,
         PRIMARY KEY (model_name, version))`);
+      await tx.query(`ALTER TABLE ${versions} ADD COLUMN IF NOT EXISTS metrics jsonb NOT NULL DEFAULT '{}'`);
     },
     async handle(tx, message) {
       if (message.kind !== 'event') return;
@@ -33,18 +36,21 @@ export function baselines(schema: string) {
         await tx.query(`INSERT INTO ${profiles} VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.data.datasetVersionId, JSON.stringify(event.data.columns)]);
       } else if (event.type === 'ModelVersionRegistered') {
         const d = event.data;
-        await tx.query(`INSERT INTO ${versions} VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [d.modelName, d.version, d.digest, JSON.stringify(d.datasetVersionIds)]);
+        await tx.query(
+          `INSERT INTO ${versions} (model_name, version, digest, dataset_version_ids, metrics) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+          [d.modelName, d.version, d.digest, JSON.stringify(d.datasetVersionIds), JSON.stringify(d.metrics ?? {})],
+        );
       }
     },
   };
   const find = async (sql: Sql, modelName: string, version: number): Promise<MonitoredVersion | null> => {
-    const [row] = await sql.query<{ digest: string; columns: ColumnProfile[] | null }>(
-      `SELECT v.digest, p.columns FROM ${versions} v
+    const [row] = await sql.query<{ digest: string; columns: ColumnProfile[] | null; metrics: Record<string, number> }>(
+      `SELECT v.digest, p.columns, v.metrics FROM ${versions} v
        LEFT JOIN ${profiles} p ON p.dataset_version_id = v.dataset_version_ids->>0
        WHERE v.model_name = $1 AND v.version = $2`,
       [modelName, version],
     );
-    return row ? { modelName, version, digest: row.digest, baseline: row.columns ?? [] } : null;
+    return row ? { modelName, version, digest: row.digest, baseline: row.columns ?? [], metrics: row.metrics ?? {} } : null;
   };
   return { reactor, find };
 }

@@ -1,61 +1,151 @@
-import type { Prediction } from '@mgov/contracts';
+import type { Outcome, Prediction } from '@mgov/contracts';
 import { DomainError } from '@mgov/decider';
-import { Topics } from '@mgov/messaging';
+import { type BusMessage, Topics } from '@mgov/messaging';
+import type { MonitoringPolicy, PolicyChange } from '@mgov/monitoring-domain';
 import type { ServiceModule, ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext } from '@mgov/telemetry';
 import { baselines } from './baselines';
 import { driftAlertsReadModel, type DriftAlertRow } from './drift-alerts-read-model';
-import { predictionWindows } from './prediction-windows';
+import { monitoringGauges } from './monitoring-gauges';
+import { monitoringPolicies } from './monitoring-policies';
+import { MonitoringPipeline } from './monitoring-pipeline';
+import { type SeriesPoint, windowSeriesReadModel } from './window-series-read-model';
 
 const MAX_BATCH = 10_000;
 
-/** Ingests prediction events and watches each deployed model version for data drift. */
+export interface MonitoringOptions {
+  /** Default window size in events (the policy may set another per model). */
+  readonly windowSize: number;
+  readonly outcomeHorizonMs?: number;
+  readonly maxAwaitingLabels?: number;
+}
+
+/** Ingests prediction and outcome events and watches each registered model version for drift, decay and bias. */
 export class MonitoringService {
   readonly module: ServiceModule;
+  readonly pipeline: MonitoringPipeline;
   private readonly alerts;
+  private readonly windows;
   private readonly known;
+  private readonly policies;
 
-  constructor(private readonly runtime: ServiceRuntime, windowSize: number) {
+  constructor(private readonly runtime: ServiceRuntime, options: MonitoringOptions) {
     this.known = baselines(runtime.schema);
     this.alerts = driftAlertsReadModel(runtime.schema);
-    this.module = { readModels: [this.alerts], reactors: [this.known.reactor, predictionWindows(runtime, this.known, windowSize)] };
+    this.windows = windowSeriesReadModel(runtime.schema);
+    const policies = monitoringPolicies(runtime.schema);
+    // The service's default window comes from its settings; a model's policy overrides it.
+    this.policies = {
+      ...policies,
+      current: async (...args: Parameters<typeof policies.current>): Promise<MonitoringPolicy> => {
+        const policy = await policies.current(...args);
+        return policy.version === 0 ? { ...policy, window: { unit: 'events', size: options.windowSize, slide: options.windowSize } } : policy;
+      },
+    };
+    this.pipeline = new MonitoringPipeline(runtime, this.known, this.policies, monitoringGauges(), {
+      outcomeHorizonMs: options.outcomeHorizonMs ?? 7 * 24 * 3600 * 1000,
+      maxAwaitingLabels: options.maxAwaitingLabels ?? 1_000_000,
+    });
+    this.module = {
+      readModels: [this.alerts, this.windows],
+      reactors: [this.known.reactor],
+      onStarted: async () => {
+        await runtime.db.transaction((tx) => policies.setup(tx));
+        await this.pipeline.start();
+      },
+      onStopped: () => this.pipeline.stop(),
+    };
   }
 
   /** The HTTP door for inference services without Kafka: same contract, same topic. */
-  async publishPredictions(predictions: readonly Prediction[]): Promise<{ accepted: number }> {
-    if (!Array.isArray(predictions) || predictions.length === 0) {
-      throw new DomainError('MONITORING.EMPTY_BATCH', 'send {"predictions": [...]} with at least one prediction', 400);
+  publishPredictions(predictions: readonly Prediction[]): Promise<{ accepted: number }> {
+    return this.publish(Topics.predictions, 'Prediction', predictions, (p) => this.predictionWithDefaults(p), (p) => p.modelName);
+  }
+
+  publishOutcomes(outcomes: readonly Outcome[]): Promise<{ accepted: number }> {
+    return this.publish(Topics.outcomes, 'Outcome', outcomes, (o) => ({ ...o, eventTime: o.eventTime ?? this.runtime.clock.now(), modelName: o.modelName ?? '' }), (o) => o.predictionId);
+  }
+
+  private async publish<T>(topic: string, record: string, items: readonly T[], complete: (item: T) => T, key: (item: T) => string) {
+    const noun = record === 'Outcome' ? 'outcomes' : 'predictions';
+    if (!Array.isArray(items) || items.length === 0) {
+      throw new DomainError('MONITORING.EMPTY_BATCH', `send {"${noun}": [...]} with at least one item`, 400);
     }
-    if (predictions.length > MAX_BATCH) {
-      throw new DomainError('MONITORING.BATCH_TOO_LARGE', `at most ${MAX_BATCH} predictions per call; split the batch`, 413);
-    }
+    if (items.length > MAX_BATCH) throw new DomainError('MONITORING.BATCH_TOO_LARGE', `at most ${MAX_BATCH} ${noun} per call; split the batch`, 413);
     const { traceparent } = activeTraceContext();
     const headers = traceparent ? { traceparent } : undefined;
-    const messages = predictions.map((p, i) => {
-      const value = this.withDefaults(p);
+    const messages: BusMessage[] = items.map((item, i) => {
+      const value = complete(item ?? ({} as T));
       try {
-        return { key: value.modelName, value: this.runtime.codec.encode('Prediction', value), headers };
+        return { key: String(key(value)), value: this.runtime.codec.encode(record, value), headers };
       } catch (error) {
-        throw new DomainError('MONITORING.INVALID_PREDICTION', `prediction ${i}: ${(error as Error).message}`, 400);
+        throw new DomainError(record === 'Outcome' ? 'MONITORING.INVALID_OUTCOME' : 'MONITORING.INVALID_PREDICTION', `${noun} ${i}: ${(error as Error).message}`, 400);
       }
     });
-    await this.runtime.bus.publish(Topics.predictions, messages);
+    await this.runtime.bus.publish(topic, messages);
     return { accepted: messages.length };
   }
 
   async monitoredVersion(modelName: string, version: number) {
     const monitored = await this.known.find(this.runtime.db, modelName, version);
     if (!monitored) throw new DomainError('MONITORING.VERSION_NOT_MONITORED', `${modelName}:${version} is not known to monitoring (yet)`, 404);
-    return { modelName, version, digest: monitored.digest, baselineFeatures: monitored.baseline.map((c) => c.name) };
+    return { modelName, version, digest: monitored.digest, baselineFeatures: monitored.baseline.map((c) => c.name), baselineMetrics: monitored.metrics };
   }
 
   listAlerts(modelName: string, version: number): Promise<DriftAlertRow[]> {
     return this.runtime.db.query<DriftAlertRow>(
-      `SELECT * FROM ${this.alerts.table} WHERE model_name = $1 AND model_version = $2 ORDER BY window_index, feature`, [modelName, version],
+      `SELECT * FROM ${this.alerts.table} WHERE model_name = $1 AND model_version = $2 ORDER BY window_index, kind, feature, metric`, [modelName, version],
     );
   }
 
-  private withDefaults(p: Partial<Prediction>): Prediction {
+  /** One metric's values per window, oldest first (`subject`: a feature, `performance`, `bias:<attribute>` or `window`). */
+  async series(modelName: string, version: number, query: { subject?: string; metric?: string; limit?: number }): Promise<SeriesPoint[]> {
+    const limit = query.limit ?? 500;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('MONITORING.INVALID_QUERY', 'limit: 1 to 10000', 400);
+    const rows = await this.runtime.db.query<SeriesPoint>(
+      `SELECT window_index, window_start, window_end, subject, metric, value, baseline FROM ${this.windows.table}
+       WHERE model_name = $1 AND model_version = $2 AND ($3::text IS NULL OR subject = $3) AND ($4::text IS NULL OR metric = $4)
+       ORDER BY window_index DESC, subject, metric LIMIT $5`,
+      [modelName, version, query.subject ?? null, query.metric ?? null, limit],
+    );
+    return rows.reverse();
+  }
+
+  /** Per version of a model: the latest window and the worst alert in it. */
+  async health(modelName: string) {
+    const rows = await this.runtime.db.query<{ model_version: number; window_index: string; window_end: string; prediction_count: string; labelled_count: string; drift_share: number; policy_version: number; breaches: string; warnings: string }>(
+      `SELECT w.model_version, w.window_index, w.window_end, w.prediction_count, w.labelled_count, w.drift_share, w.policy_version,
+              count(a.*) FILTER (WHERE a.severity = 'breach') AS breaches, count(a.*) FILTER (WHERE a.severity = 'warn') AS warnings
+       FROM ${this.windows.windows} w
+       JOIN (SELECT model_version, max(window_index) AS last FROM ${this.windows.windows} WHERE model_name = $1 GROUP BY model_version) l
+         ON l.model_version = w.model_version AND l.last = w.window_index
+       LEFT JOIN ${this.alerts.table} a ON a.model_name = w.model_name AND a.model_version = w.model_version AND a.window_index = w.window_index
+       WHERE w.model_name = $1
+       GROUP BY w.model_version, w.window_index, w.window_end, w.prediction_count, w.labelled_count, w.drift_share, w.policy_version
+       ORDER BY w.model_version`,
+      [modelName],
+    );
+    return {
+      modelName,
+      versions: rows.map((r) => ({
+        version: r.model_version, status: Number(r.breaches) > 0 ? 'breach' : Number(r.warnings) > 0 ? 'warn' : 'ok',
+        lastWindow: { index: Number(r.window_index), end: r.window_end, predictions: Number(r.prediction_count), labelled: Number(r.labelled_count), driftShare: r.drift_share, policyVersion: r.policy_version },
+        alerts: { breach: Number(r.breaches), warn: Number(r.warnings) },
+      })),
+    };
+  }
+
+  policy(modelName: string): Promise<MonitoringPolicy> {
+    return this.policies.current(this.runtime.db, modelName);
+  }
+
+  async setPolicy(modelName: string, change: PolicyChange, actor: string): Promise<MonitoringPolicy> {
+    const policy = await this.runtime.db.transaction((tx) => this.policies.set(tx, modelName, change, actor, this.runtime.clock.now()));
+    this.pipeline.forget(modelName);
+    return policy;
+  }
+
+  private predictionWithDefaults(p: Partial<Prediction>): Prediction {
     return {
       predictionId: p.predictionId as string, modelName: p.modelName as string, modelVersion: p.modelVersion as number,
       modelDigest: p.modelDigest ?? '', eventTime: p.eventTime ?? this.runtime.clock.now(),

@@ -1,3 +1,5 @@
-export * from './drift-window';
-export * from './feature-drift';
+export * from './monitoring-policy';
+export * from './window-counts';
+export * from './window-metrics';
+export * from './window-ring';
 export * from './monitor';

@@ -1,84 +1,117 @@
-import type { ColumnProfile, DataDriftDetected, FeatureDrift, MonitoringWindowEvaluated, Severity } from '@mgov/contracts';
+import type {
+  BiasDriftDetected, DataDriftDetected, MonitoringWindowEvaluated, PerformanceDecayDetected, Severity,
+} from '@mgov/contracts';
 import { Subject } from '@mgov/contracts';
 import { assertNever, type CommandMetadata, type Decider, DomainError } from '@mgov/decider';
-import type { DriftWindow } from './drift-window';
-import { featureDrift } from './feature-drift';
-
-/** PSI at or above which a feature's drift is reported. */
-export interface DriftThresholds {
-  readonly psiWarn: number;
-  readonly psiBreach: number;
-}
-
-/** The usual PSI reading: under 0.1 stable, 0.1–0.25 worth a look, 0.25 and over a real shift. */
-export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { psiWarn: 0.1, psiBreach: 0.25 };
+import type { Band, MonitoringPolicy } from './monitoring-policy';
+import type { WindowMetrics } from './window-metrics';
 
 /** The stream a model version's monitor writes to. */
 export const monitorStreamId = (modelName: string, modelVersion: number) => Subject.monitor(modelName, modelVersion);
+
+export interface WindowDescriptor {
+  /** Closed in order; one at or below the last evaluated index has been seen (a replay). */
+  readonly index: number;
+  readonly kind: 'tumbling' | 'sliding';
+  readonly unit: 'events' | 'ms';
+  readonly size: number;
+  readonly start: number;
+  readonly end: number;
+  readonly predictionCount: number;
+}
 
 export type MonitorCommand = {
   readonly type: 'EvaluateWindow';
   readonly modelName: string;
   readonly modelVersion: number;
   readonly digest: string;
-  /** Windows are closed in order; one at or below the last evaluated index has been seen. */
-  readonly windowIndex: number;
-  readonly window: DriftWindow;
-  /** The training dataset's column profiles the window was built from. */
-  readonly baseline: readonly ColumnProfile[];
-  readonly thresholds: DriftThresholds;
-  /** Alerts are `${alertIdPrefix}:${feature}`: make the prefix unique per window. */
-  readonly alertIdPrefix: string;
+  readonly window: WindowDescriptor;
+  readonly metrics: WindowMetrics;
+  readonly policy: MonitoringPolicy;
   readonly metadata: CommandMetadata;
 };
 
-export type MonitorEvent = MonitoringWindowEvaluated | DataDriftDetected;
+export type MonitorEvent = MonitoringWindowEvaluated | DataDriftDetected | PerformanceDecayDetected | BiasDriftDetected;
 
 export type MonitorState =
   | { readonly status: 'unwatched' }
   | { readonly status: 'watching'; readonly lastWindowIndex: number };
 
-function crossed(value: number, thresholds: DriftThresholds): { severity: Severity; threshold: number } | null {
-  if (value >= thresholds.psiBreach) return { severity: 'breach', threshold: thresholds.psiBreach };
-  if (value >= thresholds.psiWarn) return { severity: 'warn', threshold: thresholds.psiWarn };
+/** Severity of a value that is worse the larger it is. */
+export function above(value: number, band: Band): { severity: Severity; threshold: number } | null {
+  if (value >= band.breach) return { severity: 'breach', threshold: band.breach };
+  if (value >= band.warn) return { severity: 'warn', threshold: band.warn };
   return null;
 }
 
-function validate(command: MonitorCommand) {
-  const { windowIndex, thresholds, window } = command;
-  if (!Number.isSafeInteger(windowIndex) || windowIndex < 0) {
-    throw new DomainError('MONITORING.INVALID_WINDOW_INDEX', `window index must be a non-negative integer, got ${windowIndex}`, 400);
+function below(value: number, band: Band): { severity: Severity; threshold: number } | null {
+  if (value <= band.breach) return { severity: 'breach', threshold: band.breach };
+  if (value <= band.warn) return { severity: 'warn', threshold: band.warn };
+  return null;
+}
+
+function validate({ window }: MonitorCommand) {
+  if (!Number.isSafeInteger(window.index) || window.index < 0) {
+    throw new DomainError('MONITORING.INVALID_WINDOW_INDEX', `window index must be a non-negative integer, got ${window.index}`, 400);
   }
-  if (!(thresholds.psiWarn > 0 && thresholds.psiWarn <= thresholds.psiBreach)) {
-    throw new DomainError('MONITORING.INVALID_THRESHOLDS', `need 0 < psiWarn <= psiBreach, got ${thresholds.psiWarn} and ${thresholds.psiBreach}`, 400);
+  if (window.predictionCount === 0) {
+    throw new DomainError('MONITORING.EMPTY_WINDOW', `window ${window.index} has no predictions; close only windows that saw traffic`, 422);
   }
-  const { predictionCount, firstEventTime, lastEventTime } = window;
-  if (predictionCount === 0 || firstEventTime === null || lastEventTime === null) {
-    throw new DomainError('MONITORING.EMPTY_WINDOW', `window ${windowIndex} has no predictions; close only windows that saw traffic`, 422);
+}
+
+function alertsOf(command: MonitorCommand): MonitorEvent[] {
+  const { modelName, modelVersion, digest, window, metrics, policy } = command;
+  const common = { modelName, modelVersion, digest, windowIndex: window.index, windowStart: window.start, windowEnd: window.end };
+  const id = (...parts: string[]) => ['alert', modelName, modelVersion, window.index, ...parts].join(':');
+  const events: MonitorEvent[] = [];
+  for (const feature of metrics.features) {
+    const value = feature.metrics[policy.dataDrift.metric];
+    const level = value === undefined ? null : above(value, policy.dataDrift.band);
+    if (level) events.push({ type: 'DataDriftDetected', data: { ...common, alertId: id('data', feature.feature), ...level, feature: feature.feature, metric: policy.dataDrift.metric, value: value! } });
   }
-  return { predictionCount, windowStart: firstEventTime, windowEnd: lastEventTime };
+  const share = above(metrics.driftShare, policy.dataDrift.driftShare);
+  if (share && metrics.features.length > 0) {
+    events.push({ type: 'DataDriftDetected', data: { ...common, alertId: id('data', '*'), ...share, feature: '*', metric: 'drift_share', value: metrics.driftShare } });
+  }
+  if (metrics.labelledCount >= policy.performance.minLabelled) {
+    for (const { metric, value, baseline } of metrics.performance) {
+      if (baseline === null || !(baseline > 0)) continue;
+      const relativeDrop = (baseline - value) / baseline;
+      const level = above(relativeDrop, policy.performance.band);
+      if (level) {
+        events.push({ type: 'PerformanceDecayDetected', data: { ...common, alertId: id('performance', metric), ...level, metric, value, baseline, relativeDrop, labelledCount: metrics.labelledCount } });
+      }
+    }
+  }
+  for (const { attribute, metric, value, baseline, selectionRates } of metrics.bias) {
+    // With a baseline, what counts is how much worse the window is than the reviewed model was.
+    const level = metric === 'disparate_impact'
+      ? below(baseline === null ? value : 1 - Math.max(0, baseline - value), policy.bias.disparateImpact)
+      : above(baseline === null ? value : value - baseline, policy.bias.gap);
+    if (level) {
+      events.push({ type: 'BiasDriftDetected', data: { ...common, alertId: id('bias', attribute, metric), ...level, attribute, metric, value, baseline, selectionRates } });
+    }
+  }
+  return events;
 }
 
 function evaluate(command: MonitorCommand, state: MonitorState): MonitorEvent[] {
-  // A restart replays predictions and closes the same windows again: those produce nothing new.
-  if (state.status === 'watching' && command.windowIndex <= state.lastWindowIndex) return [];
-  const { predictionCount, windowStart, windowEnd } = validate(command);
-  const { modelName, modelVersion, digest, windowIndex, thresholds, alertIdPrefix } = command;
-  const drift: FeatureDrift[] = featureDrift(command.baseline, command.window);
+  // A restart replays events and closes the same windows again: those produce nothing new.
+  if (state.status === 'watching' && command.window.index <= state.lastWindowIndex) return [];
+  validate(command);
+  const { modelName, modelVersion, window, metrics, policy } = command;
   const evaluated: MonitoringWindowEvaluated = {
     type: 'MonitoringWindowEvaluated',
-    data: { modelName, modelVersion, windowIndex, windowStart, windowEnd, predictionCount, featureDrift: drift },
+    data: {
+      modelName, modelVersion, windowIndex: window.index, windowStart: window.start, windowEnd: window.end, predictionCount: window.predictionCount,
+      featureDrift: metrics.features.flatMap((f) => Object.entries(f.metrics).map(([metric, value]) => ({ feature: f.feature, metric, value }))),
+      windowKind: window.kind, windowUnit: window.unit, windowSize: window.size, policyVersion: policy.version,
+      driftShare: metrics.driftShare, labelledCount: metrics.labelledCount,
+      performance: metrics.performance.map(({ metric, value, baseline }) => ({ metric, value, baseline })),
+      bias: metrics.bias.map(({ attribute, metric, value, baseline }) => ({ attribute, metric, value, baseline })),
+    },
   };
-  const alerts = drift.flatMap(({ feature, metric, value }): DataDriftDetected[] => {
-    const level = metric === 'psi' ? crossed(value, thresholds) : null;
-    if (level === null) return [];
-    const alertId = `${alertIdPrefix}:${feature}`;
-    return [{
-      type: 'DataDriftDetected',
-      data: { alertId, modelName, modelVersion, digest, ...level, feature, metric, value, windowIndex, windowStart, windowEnd },
-    }];
-  });
-  return [evaluated, ...alerts];
+  return [evaluated, ...alertsOf(command)];
 }
 
 export const monitorDecider: Decider<MonitorCommand, MonitorEvent, MonitorState> = {
@@ -98,6 +131,8 @@ export const monitorDecider: Decider<MonitorCommand, MonitorEvent, MonitorState>
         return { status: 'watching', lastWindowIndex: state.status === 'watching' ? Math.max(state.lastWindowIndex, index) : index };
       }
       case 'DataDriftDetected':
+      case 'PerformanceDecayDetected':
+      case 'BiasDriftDetected':
         return state;
       default:
         return assertNever(event);

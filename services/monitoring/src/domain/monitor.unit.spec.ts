@@ -1,94 +1,137 @@
-import type { ColumnProfile, MonitoringWindowEvaluated, Prediction } from '@mgov/contracts';
+import type { ColumnProfile, Prediction } from '@mgov/contracts';
 import { profileColumns } from '@mgov/stats';
 import { deciderSpec } from '@mgov/testing';
-import { addPrediction, type DriftWindow, emptyWindow } from './drift-window';
-import { DEFAULT_DRIFT_THRESHOLDS, type MonitorCommand, monitorDecider } from './monitor';
+import { type MonitorCommand, monitorDecider } from './monitor';
+import { applyPolicyChange, DEFAULT_POLICY } from './monitoring-policy';
+import { addLabelToRing, addToRing, type ClosedWindow, newRing } from './window-ring';
+import { layoutOf } from './window-counts';
+import { windowMetrics } from './window-metrics';
 
 const metadata = { actor: { id: 'monitoring', role: 'service' }, now: 1_790_000_000_000, correlationId: 'c' };
 const regions = ['north', 'south', 'east', 'west'];
-const training = Array.from({ length: 1_000 }, (_, i) => ({ income: (i * 37) % 1_000, region: regions[i % 4] }));
+const training = Array.from({ length: 2_000 }, (_, i) => ({ income: (i * 37) % 1_000, region: regions[i % 4]! }));
 const baseline: ColumnProfile[] = profileColumns(training);
+const layout = layoutOf(baseline);
+const runMetrics = { accuracy: 0.9, f1: 0.9, 'fairness.sex.demographic_parity_difference': 0.02 };
 
-function windowOf(rows: readonly { income: number; region: string }[], columns: readonly ColumnProfile[] = baseline): DriftWindow {
-  return rows.reduce((window, row, i) => addPrediction(window, {
-    predictionId: `p${i}`, modelName: 'loans', modelVersion: 3, modelDigest: 'sha256:3', eventTime: 1_000 + i,
-    numericFeatures: { income: row.income }, categoricalFeatures: { region: row.region }, predictedClass: null, score: null,
-    protectedAttributes: {}, groundTruth: null,
-  } satisfies Prediction), emptyWindow(columns));
+let seq = 0;
+function prediction(row: { income: number; region: string }, extra: Partial<Prediction> = {}): Prediction {
+  seq += 1;
+  return {
+    predictionId: `p${seq}`, modelName: 'loans', modelVersion: 3, modelDigest: 'sha256:3', eventTime: 1_000 + seq,
+    numericFeatures: { income: row.income }, categoricalFeatures: { region: row.region }, predictedClass: '1', score: 0.8,
+    protectedAttributes: {}, groundTruth: null, ...extra,
+  };
 }
 
-function evaluate(windowIndex: number, window: DriftWindow, columns: readonly ColumnProfile[] = baseline): MonitorCommand {
+/** Feeds rows through a tumbling ring of `size` events; returns the closed windows. */
+function windowsOf(rows: readonly Prediction[], policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'events', size: rows.length, slide: rows.length } }, 1)) {
+  const ring = newRing(layout, policy);
+  return { ring, policy, closed: rows.flatMap((p) => addToRing(ring, layout, p, policy.performance.positiveClass)) };
+}
+
+function command(window: ClosedWindow, policy = DEFAULT_POLICY): MonitorCommand {
   return {
-    type: 'EvaluateWindow', modelName: 'loans', modelVersion: 3, digest: 'sha256:3', windowIndex, window, baseline: columns,
-    thresholds: DEFAULT_DRIFT_THRESHOLDS, alertIdPrefix: `alert:loans:3:${windowIndex}`, metadata,
+    type: 'EvaluateWindow', modelName: 'loans', modelVersion: 3, digest: 'sha256:3', window: window.descriptor, policy,
+    metrics: windowMetrics(baseline, runMetrics, policy, window.counts), metadata,
   };
 }
 
 const spec = deciderSpec(monitorDecider);
-const likeTraining = windowOf(training.slice(0, 400));
-const shiftedIncome = windowOf(training.slice(0, 400).map((row) => ({ ...row, income: row.income + 5_000 })));
-const evaluated = (windowIndex: number): MonitoringWindowEvaluated => ({
-  type: 'MonitoringWindowEvaluated',
-  data: { modelName: 'loans', modelVersion: 3, windowIndex, windowStart: 1_000, windowEnd: 1_399, predictionCount: 400, featureDrift: [] },
+const alertsOf = (events: readonly { type: string; data: unknown }[]) => events.filter((e) => e.type !== 'MonitoringWindowEvaluated');
+
+describe('monitor decider', () => {
+  it('a window like training: evaluated, no alert', () => {
+    const { closed } = windowsOf(training.slice(0, 400).map((r) => prediction(r)));
+    const events = monitorDecider.decide(command(closed[0]!), monitorDecider.initialState());
+    expect(events[0]).toEqual({ type: 'MonitoringWindowEvaluated', data: expect.objectContaining({ windowIndex: 0, predictionCount: 400, windowKind: 'tumbling', policyVersion: 0 }) });
+    expect(alertsOf(events)).toEqual([]);
+  });
+
+  it('a shifted feature: a data drift breach on it and on the drift share', () => {
+    const { closed } = windowsOf(training.slice(0, 400).map((r) => prediction({ ...r, income: r.income + 5_000 })));
+    spec.given([]).when(command(closed[0]!)).then([
+      expect.objectContaining({ type: 'MonitoringWindowEvaluated' }),
+      { type: 'DataDriftDetected', data: expect.objectContaining({ alertId: 'alert:loans:3:0:data:income', severity: 'breach', feature: 'income', metric: 'psi', threshold: 0.25 }) },
+      { type: 'DataDriftDetected', data: expect.objectContaining({ alertId: 'alert:loans:3:0:data:*', severity: 'breach', feature: '*', metric: 'drift_share', value: 0.5 }) },
+    ]);
+  });
+
+  it('performance decay against the run metrics, only with enough labels', () => {
+    // 120 labelled, 60 % right: accuracy 0.6 against 0.9 is a 33 % drop.
+    const rows = training.slice(0, 120).map((r, i) => prediction(r, { predictedClass: i % 5 < 3 ? '1' : '0', groundTruth: '1' }));
+    const { closed } = windowsOf(rows);
+    const events = monitorDecider.decide(command(closed[0]!), monitorDecider.initialState());
+    expect(alertsOf(events)).toContainEqual({ type: 'PerformanceDecayDetected', data: expect.objectContaining({
+      alertId: 'alert:loans:3:0:performance:accuracy', severity: 'breach', value: expect.closeTo(0.6, 9), baseline: 0.9, relativeDrop: expect.closeTo(1 / 3, 9), labelledCount: 120,
+    }) });
+    const few = windowsOf(rows.slice(0, 50)).closed[0]!;
+    expect(alertsOf(monitorDecider.decide(command(few), monitorDecider.initialState())).filter((e) => e.type === 'PerformanceDecayDetected')).toEqual([]);
+  });
+
+  it('bias drift: demographic parity difference grown past the baseline', () => {
+    const rows = training.slice(0, 200).map((r, i) => prediction(r, { protectedAttributes: { sex: i % 2 ? 'f' : 'm' }, predictedClass: i % 2 ? (i % 4 === 1 ? '1' : '0') : '1' }));
+    const { closed } = windowsOf(rows);
+    const events = alertsOf(monitorDecider.decide(command(closed[0]!), monitorDecider.initialState()));
+    expect(events).toContainEqual({ type: 'BiasDriftDetected', data: expect.objectContaining({
+      alertId: 'alert:loans:3:0:bias:sex:demographic_parity_difference', severity: 'breach', attribute: 'sex', value: 0.5, baseline: 0.02, selectionRates: { m: 1, f: 0.5 },
+    }) });
+    expect(events).toContainEqual({ type: 'BiasDriftDetected', data: expect.objectContaining({ metric: 'disparate_impact', value: 0.5, severity: 'breach' }) });
+  });
+
+  it('a replayed window decides nothing; the next one does', () => {
+    const { closed } = windowsOf(training.slice(0, 100).map((r) => prediction({ ...r, income: r.income + 5_000 })));
+    const first = monitorDecider.decide(command(closed[0]!), monitorDecider.initialState());
+    spec.given(first).when(command(closed[0]!)).then([]);
+    const next = { ...closed[0]!, descriptor: { ...closed[0]!.descriptor, index: 1 } };
+    spec.given(first).when(command(next)).then(expect.arrayContaining([expect.objectContaining({ type: 'MonitoringWindowEvaluated' })]));
+  });
+
+  it('refuses an empty window and a bad policy', () => {
+    const { closed } = windowsOf(training.slice(0, 10).map((r) => prediction(r)));
+    spec.given([]).when({ ...command(closed[0]!), window: { ...closed[0]!.descriptor, predictionCount: 0 } }).thenThrows('MONITORING.EMPTY_WINDOW');
+    expect(() => applyPolicyChange(DEFAULT_POLICY, { dataDrift: { band: { warn: 0.3, breach: 0.2 } } }, 1)).toThrow(expect.objectContaining({ code: 'MONITORING.INVALID_POLICY' }));
+    expect(() => applyPolicyChange(DEFAULT_POLICY, { window: { size: 100, slide: 30 } }, 1)).toThrow(/divisor/);
+  });
 });
 
-describe('monitor', () => {
-  it('raises no alert for a window drawn from the training distribution', () => {
-    spec.given([]).when(evaluate(0, likeTraining)).then([{
-      type: 'MonitoringWindowEvaluated',
-      data: {
-        modelName: 'loans', modelVersion: 3, windowIndex: 0, windowStart: 1_000, windowEnd: 1_399, predictionCount: 400,
-        // closeTo(0, 1) is |value| < 0.05: sampling noise, well under the 0.1 warning.
-        featureDrift: [
-          { feature: 'income', metric: 'psi', value: expect.closeTo(0, 1) },
-          { feature: 'income', metric: 'js', value: expect.closeTo(0, 1) },
-          { feature: 'region', metric: 'psi', value: expect.closeTo(0, 6) },
-          { feature: 'region', metric: 'js', value: expect.closeTo(0, 6) },
-        ],
-      },
-    }]);
+describe('window rings', () => {
+  it('sliding windows: one evaluation per slide once the ring is full, each over the last `size` events', () => {
+    const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'events', size: 100, slide: 25 } }, 2);
+    const ring = newRing(layout, policy);
+    const closed = training.slice(0, 250).flatMap((r) => addToRing(ring, layout, prediction(r), '1'));
+    expect(closed.map((w) => [w.descriptor.index, w.descriptor.kind, w.descriptor.predictionCount])).toEqual(
+      [3, 4, 5, 6, 7, 8, 9].map((i) => [i, 'sliding', 100]),
+    );
   });
 
-  it('reports a breach on the shifted feature only', () => {
-    spec.given([]).when(evaluate(0, shiftedIncome)).then([
-      { type: 'MonitoringWindowEvaluated', data: expect.objectContaining({ windowIndex: 0, predictionCount: 400 }) },
-      {
-        type: 'DataDriftDetected',
-        data: {
-          alertId: 'alert:loans:3:0:income', modelName: 'loans', modelVersion: 3, digest: 'sha256:3', severity: 'breach',
-          feature: 'income', metric: 'psi', value: expect.any(Number), threshold: 0.25, windowIndex: 0, windowStart: 1_000, windowEnd: 1_399,
-        },
-      },
-    ]);
+  it('time windows close when event time passes them; late events are counted, not windowed', () => {
+    const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'ms', size: 1_000, slide: 1_000 } }, 3);
+    const ring = newRing(layout, policy);
+    const at = (t: number) => addToRing(ring, layout, prediction(training[t % 100]!, { eventTime: t }), '1');
+    expect([at(10), at(500), at(999)].flat()).toEqual([]);
+    const closed = at(1_200);
+    expect(closed.map((w) => [w.descriptor.index, w.descriptor.start, w.descriptor.end, w.descriptor.predictionCount])).toEqual([[0, 10, 999, 3]]);
+    expect(at(300)).toEqual([]);
+    expect(ring.late).toBe(1);
   });
 
-  it('warns between the thresholds, with the hand-computed PSI', () => {
-    const twoBins: ColumnProfile[] = [{ name: 'x', kind: 'numeric', count: 100, missing: 0, binEdges: [1], binCounts: [50, 50], categoryCounts: {} }];
-    const window = [...Array(25).fill(0), ...Array(75).fill(2)].reduce((w: DriftWindow, x: number, i) => addPrediction(w, {
-      predictionId: `p${i}`, modelName: 'loans', modelVersion: 3, modelDigest: 'sha256:3', eventTime: i, numericFeatures: { x },
-      categoricalFeatures: {}, predictedClass: null, score: null, protectedAttributes: {}, groundTruth: null,
-    }), emptyWindow(twoBins));
-    const command = { ...evaluate(7, window, twoBins), thresholds: { psiWarn: 0.1, psiBreach: 0.3 } };
-    const psi = 0.25 * Math.log(2) + 0.25 * Math.log(1.5);
-    spec.given([]).when(command).then([
-      expect.objectContaining({ type: 'MonitoringWindowEvaluated' }),
-      { type: 'DataDriftDetected', data: expect.objectContaining({ alertId: 'alert:loans:3:7:x', severity: 'warn', value: expect.closeTo(psi, 10), threshold: 0.1 }) },
-    ]);
-  });
-
-  it('produces nothing when a window already evaluated is replayed', () => {
-    spec.given([evaluated(0)]).when(evaluate(0, shiftedIncome)).then([]);
-    spec.given([evaluated(0), evaluated(1)]).when(evaluate(1, likeTraining)).then([]);
-    spec.given([evaluated(0)]).when(evaluate(1, likeTraining)).then([expect.objectContaining({ type: 'MonitoringWindowEvaluated' })]);
-  });
-
-  it('refuses a window with no predictions', () => {
-    spec.given([]).when(evaluate(0, emptyWindow(baseline))).thenThrows('MONITORING.EMPTY_WINDOW');
-  });
-
-  it('refuses a window built on another baseline, and thresholds out of order', () => {
-    const other = profileColumns(training.map((row) => ({ ...row, income: row.income * 2 })));
-    spec.given([]).when(evaluate(0, windowOf(training.slice(0, 10), other))).thenThrows('MONITORING.BASELINE_MISMATCH');
-    spec.given([]).when({ ...evaluate(0, likeTraining), thresholds: { psiWarn: 0.3, psiBreach: 0.2 } }).thenThrows('MONITORING.INVALID_THRESHOLDS');
+  it('memory does not grow with traffic: the ring has the same size after 10 and after 200 windows', () => {
+    const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'events', size: 200, slide: 50 } }, 4);
+    const ring = newRing(layout, policy);
+    const sizeAfter = (windows: number) => {
+      for (let i = 0; i < windows * 50; i += 1) {
+        const row = training[i % training.length]!;
+        const p = prediction(row, { categoricalFeatures: { region: `r${i % 500}` }, protectedAttributes: { g: `g${i % 300}` }, groundTruth: i % 10 ? null : String(i % 7) });
+        addToRing(ring, layout, p, '1');
+        addLabelToRing(ring, layout, p, `c${i % 200}`, '1');
+      }
+      return JSON.stringify(ring).length;
+    };
+    sizeAfter(10);
+    const after10 = sizeAfter(10);
+    const after200 = sizeAfter(190);
+    // Unknown categories, groups and classes are capped; counts only get more digits.
+    expect(after200).toBeLessThan(after10 * 1.05);
   });
 });

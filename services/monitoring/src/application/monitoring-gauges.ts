@@ -1,0 +1,37 @@
+import { Counter, Gauge, register } from 'prom-client';
+import type { WindowMetrics } from '@mgov/monitoring-domain';
+
+function metric<T>(name: string, make: () => T): T {
+  return (register.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/** Prometheus gauges of the latest window per model version (on the process registry, served at /metrics). */
+export function monitoringGauges() {
+  const consumed = metric('mgov_monitoring_events_consumed_total', () => new Counter({ name: 'mgov_monitoring_events_consumed_total', help: 'Prediction and outcome events counted' }));
+  const dead = metric('mgov_monitoring_dead_letters_total', () => new Counter({ name: 'mgov_monitoring_dead_letters_total', help: 'Undecodable prediction/outcome events sent to mgov.dlq' }));
+  const unmonitored = metric('mgov_monitoring_unmonitored_predictions_total', () => new Counter({ name: 'mgov_monitoring_unmonitored_predictions_total', help: 'Predictions for model versions monitoring does not know' }));
+  const awaiting = metric('mgov_monitoring_awaiting_labels', () => new Gauge({ name: 'mgov_monitoring_awaiting_labels', help: 'Predictions and outcomes waiting to be joined' }));
+  const drift = metric('mgov_monitoring_feature_drift', () => new Gauge({ name: 'mgov_monitoring_feature_drift', help: 'Latest window drift metric per feature', labelNames: ['model', 'version', 'feature', 'metric'] }));
+  const performance = metric('mgov_monitoring_performance', () => new Gauge({ name: 'mgov_monitoring_performance', help: 'Latest window performance metric', labelNames: ['model', 'version', 'metric'] }));
+  const bias = metric('mgov_monitoring_bias', () => new Gauge({ name: 'mgov_monitoring_bias', help: 'Latest window fairness metric', labelNames: ['model', 'version', 'attribute', 'metric'] }));
+  const share = metric('mgov_monitoring_drift_share', () => new Gauge({ name: 'mgov_monitoring_drift_share', help: 'Share of drifted features in the latest window', labelNames: ['model', 'version'] }));
+  const alerts = metric('mgov_monitoring_alerts_total', () => new Counter({ name: 'mgov_monitoring_alerts_total', help: 'Alerts raised', labelNames: ['model', 'version'] }));
+  return {
+    consumed(count: number, waiting: number) {
+      consumed.inc(count);
+      awaiting.set(waiting);
+    },
+    deadLettered: (count: number) => dead.inc(count),
+    unmonitored: (count: number) => unmonitored.inc(count),
+    evaluated(model: string, versionNumber: number, metrics: WindowMetrics, alertCount: number) {
+      const version = String(versionNumber);
+      for (const f of metrics.features) for (const [name, value] of Object.entries(f.metrics)) drift.set({ model, version, feature: f.feature, metric: name }, value);
+      for (const p of metrics.performance) performance.set({ model, version, metric: p.metric }, p.value);
+      for (const b of metrics.bias) bias.set({ model, version, attribute: b.attribute, metric: b.metric }, b.value);
+      share.set({ model, version }, metrics.driftShare);
+      if (alertCount > 0) alerts.inc({ model, version }, alertCount);
+    },
+  };
+}
+
+export type MonitoringGauges = ReturnType<typeof monitoringGauges>;

@@ -1,0 +1,235 @@
+import type { Outcome, Prediction } from '@mgov/contracts';
+import type { Sql } from '@mgov/event-store';
+import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
+import {
+  addLabelToRing, addToRing, type ClosedWindow, layoutOf, type MonitoringPolicy, monitorDecider, monitorStreamId, newRing, type WindowLayout,
+  windowMetrics, type WindowRing,
+} from '@mgov/monitoring-domain';
+import type { ServiceRuntime } from '@mgov/service-runtime';
+import { logger } from '@mgov/telemetry';
+import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
+import { LabelJoin } from './label-join';
+import { monitoringLinks } from './links';
+import type { MonitoringGauges } from './monitoring-gauges';
+import type { MonitoringPolicies } from './monitoring-policies';
+
+const log = logger('monitoring.pipeline');
+export const PIPELINE_GROUP = 'mgov.monitoring.windows';
+
+interface Monitor {
+  readonly key: string;
+  readonly version: MonitoredVersion;
+  readonly layout: WindowLayout;
+  readonly policy: MonitoringPolicy;
+  readonly ring: WindowRing;
+}
+
+export interface PipelineOptions {
+  /** How long after a prediction its outcome is still joined (event time). */
+  readonly outcomeHorizonMs: number;
+  /** Predictions (and early outcomes) waiting to be joined, at most. */
+  readonly maxAwaitingLabels: number;
+}
+
+class Undecodable extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The hot path: predictions and outcomes in batches, counted into each model version's window ring
+ * in memory; per batch, one transaction stores the evaluations, the touched rings and how far each
+ * partition was read, so a restart resumes from exactly there and a replayed window decides nothing.
+ */
+export class MonitoringPipeline {
+  private readonly monitors = new Map<string, Monitor | null>();
+  private readonly join: LabelJoin;
+  private readonly rings: string;
+  private readonly offsets: string;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly runtime: ServiceRuntime,
+    private readonly baselines: ReturnType<typeof baselinesFactory>,
+    private readonly policies: MonitoringPolicies,
+    private readonly gauges: MonitoringGauges,
+    options: PipelineOptions,
+  ) {
+    this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
+    this.rings = `${runtime.schema}.window_rings_v1`;
+    this.offsets = `${runtime.schema}.pipeline_offsets_v1`;
+  }
+
+  async start(): Promise<void> {
+    await this.runtime.db.transaction(async (tx) => {
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.rings} (
+        model_name text NOT NULL, version int NOT NULL, policy_version int NOT NULL, ring jsonb NOT NULL, PRIMARY KEY (model_name, version))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.offsets} (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))`);
+    });
+    await this.runtime.bus.ensureTopics([Topics.predictions, Topics.outcomes, Topics.dlq]);
+    this.subscription = await this.runtime.bus.subscribe({
+      groupId: PIPELINE_GROUP,
+      topics: [Topics.predictions, Topics.outcomes],
+      fromBeginning: true,
+      handle: (message) => this.handleBatch([message]),
+      handleBatch: (messages) => this.handleBatch(messages),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** A model's policy changed: its versions start new rings under it. */
+  forget(modelName: string): void {
+    for (const key of [...this.monitors.keys()]) if (key.startsWith(`${modelName}\u0000`)) this.monitors.delete(key);
+  }
+
+  get awaitingLabels(): number {
+    return this.join.size;
+  }
+
+  async handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
+    const dead: ReceivedMessage[] = [];
+    const reasons: string[] = [];
+    const decoded: Array<{ message: ReceivedMessage; prediction?: Prediction; outcome?: Outcome }> = [];
+    for (const message of messages) {
+      try {
+        decoded.push({ message, ...this.decode(message) });
+      } catch (error) {
+        dead.push(message);
+        reasons.push(`${(error as { code?: string }).code ?? 'UNDECODABLE'}: ${(error as Error).message}`);
+      }
+    }
+    if (dead.length > 0) {
+      await this.runtime.bus.publish(Topics.dlq, dead.map((m, i) => ({
+        key: m.key, value: m.value,
+        headers: {
+          ...m.headers, [DeadLetterHeaders.reason]: reasons[i]!, [DeadLetterHeaders.code]: reasons[i]!.split(':')[0]!,
+          [DeadLetterHeaders.sourceTopic]: m.topic, [DeadLetterHeaders.sourcePartition]: String(m.partition),
+          [DeadLetterHeaders.sourceOffset]: m.offset, [DeadLetterHeaders.sourceGroup]: PIPELINE_GROUP,
+        },
+      })));
+      this.gauges.deadLettered(dead.length);
+    }
+    await this.runtime.db.transaction(async (tx) => {
+      const resumeAt = await this.resumePoints(tx, messages);
+      const touched = new Set<Monitor>();
+      const highest = new Map<string, ReceivedMessage>();
+      for (const { message, prediction, outcome } of decoded) {
+        const partitionKey = `${message.topic}\u0000${message.partition}`;
+        highest.set(partitionKey, message);
+        if (BigInt(message.offset) < (resumeAt.get(partitionKey) ?? -1n)) continue;
+        if (prediction) await this.onPrediction(tx, prediction, touched);
+        else if (outcome) await this.onOutcome(tx, outcome, touched);
+      }
+      for (const m of dead) highest.set(`${m.topic}\u0000${m.partition}`, m);
+      for (const monitor of touched) {
+        await tx.query(
+          `INSERT INTO ${this.rings} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
+          [monitor.version.modelName, monitor.version.version, monitor.policy.version, JSON.stringify(monitor.ring)],
+        );
+      }
+      for (const message of highest.values()) {
+        await tx.query(
+          `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
+          [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
+        );
+      }
+    });
+    this.gauges.consumed(decoded.length, this.join.size);
+  }
+
+  private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {
+    let decoded: { name: string; value: unknown };
+    try {
+      decoded = this.runtime.codec.decode(message.value);
+    } catch (error) {
+      throw new Undecodable((error as { code?: string }).code ?? 'CONTRACTS.UNDECODABLE', (error as Error).message);
+    }
+    const expected = message.topic === Topics.outcomes ? 'Outcome' : 'Prediction';
+    if (decoded.name !== expected) throw new Undecodable('MONITORING.WRONG_RECORD', `${message.topic} carries ${expected} records, got ${decoded.name}`);
+    if (expected === 'Outcome') {
+      const outcome = decoded.value as Outcome;
+      if (outcome.predictionId === '') throw new Undecodable('MONITORING.INVALID_OUTCOME', 'predictionId is empty');
+      return { outcome };
+    }
+    const prediction = decoded.value as Prediction;
+    if (prediction.predictionId === '' || prediction.modelName === '') throw new Undecodable('MONITORING.INVALID_PREDICTION', 'predictionId and modelName must not be empty');
+    return { prediction };
+  }
+
+  private async resumePoints(tx: Sql, messages: readonly ReceivedMessage[]): Promise<Map<string, bigint>> {
+    const topics = [...new Set(messages.map((m) => m.topic))];
+    const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(
+      `SELECT topic, partition, next_offset FROM ${this.offsets} WHERE topic = ANY($1)`, [topics],
+    );
+    return new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
+  }
+
+  private async monitorOf(tx: Sql, modelName: string, version: number): Promise<Monitor | null> {
+    const key = `${modelName}\u0000${version}`;
+    const cached = this.monitors.get(key);
+    if (cached !== undefined) return cached;
+    const known = await this.baselines.find(tx, modelName, version);
+    if (!known || known.baseline.length === 0) {
+      // Not registered (or its training profile not seen) yet: look again after a while, not per event.
+      log.debug({ modelName, version }, 'predictions for a model version monitoring does not know (yet); not windowed');
+      this.monitors.set(key, null);
+      setTimeout(() => this.monitors.get(key) === null && this.monitors.delete(key), 1000).unref();
+      return null;
+    }
+    const policy = await this.policies.current(tx, modelName);
+    const layout = layoutOf(known.baseline);
+    const [stored] = await tx.query<{ policy_version: number; ring: WindowRing }>(
+      `SELECT policy_version, ring FROM ${this.rings} WHERE model_name = $1 AND version = $2`, [modelName, version],
+    );
+    const ring = stored && stored.policy_version === policy.version ? stored.ring : newRing(layout, policy);
+    const monitor: Monitor = { key, version: known, layout, policy, ring };
+    this.monitors.set(key, monitor);
+    return monitor;
+  }
+
+  private async onPrediction(tx: Sql, prediction: Prediction, touched: Set<Monitor>): Promise<void> {
+    const monitor = await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
+    if (monitor === null) {
+      this.gauges.unmonitored(1);
+      return;
+    }
+    touched.add(monitor);
+    const positive = monitor.policy.performance.positiveClass;
+    const closed = addToRing(monitor.ring, monitor.layout, prediction, positive);
+    if (prediction.groundTruth === null) {
+      const early = this.join.prediction(prediction.predictionId, { ...prediction, monitorKey: monitor.key, eventTime: prediction.eventTime });
+      if (early !== null) addLabelToRing(monitor.ring, monitor.layout, prediction, early, positive);
+    }
+    for (const window of closed) await this.evaluate(tx, monitor, window, prediction.predictionId);
+  }
+
+  private async onOutcome(_tx: Sql, outcome: Outcome, touched: Set<Monitor>): Promise<void> {
+    const target = this.join.outcome(outcome.predictionId, outcome.groundTruth, outcome.eventTime);
+    if (target === null) return;
+    const monitor = this.monitors.get(target.monitorKey);
+    if (!monitor) return;
+    addLabelToRing(monitor.ring, monitor.layout, target, outcome.groundTruth, monitor.policy.performance.positiveClass);
+    touched.add(monitor);
+  }
+
+  private async evaluate(tx: Sql, monitor: Monitor, window: ClosedWindow, causationId: string): Promise<void> {
+    const { modelName, version, digest, baseline, metrics: runMetrics } = monitor.version;
+    const metrics = windowMetrics(baseline, runMetrics, monitor.policy, window.counts);
+    const events = await this.runtime.commands.execute({
+      streamId: monitorStreamId(modelName, version),
+      decider: monitorDecider,
+      links: monitoringLinks,
+      tx,
+      command: {
+        type: 'EvaluateWindow', modelName, modelVersion: version, digest, window: window.descriptor, metrics, policy: monitor.policy,
+        metadata: { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: monitorStreamId(modelName, version), causationId },
+      },
+    });
+    this.gauges.evaluated(modelName, version, metrics, events.filter((e) => e.type !== 'MonitoringWindowEvaluated').length);
+  }
+}

@@ -1,0 +1,90 @@
+import type { Prediction } from '@mgov/contracts';
+import type { MonitoringPolicy } from './monitoring-policy';
+import { countLabel, countPrediction, emptyCounts, type LabelTarget, mergeCounts, type WindowCounts, type WindowLayout } from './window-counts';
+import type { WindowDescriptor } from './monitor';
+
+/**
+ * A model version's windows: a ring of `size / slide` sub-window counts (one for tumbling windows).
+ * Each closed sub-window closes the window made of the last ring's worth of them, so memory is
+ * the ring's fixed size whatever the traffic.
+ */
+export interface WindowRing {
+  readonly unit: 'events' | 'ms';
+  readonly size: number;
+  readonly slide: number;
+  readonly slots: WindowCounts[];
+  /** Index of the open sub-window: counted from 0 (events) or event time / slide (ms). */
+  openIndex: number;
+  /** Sub-windows closed so far (a sliding window is judged once the ring has filled). */
+  closed: number;
+  /** Predictions older than the open sub-window (ms windows): counted, not windowed. */
+  late: number;
+}
+
+export interface ClosedWindow {
+  readonly descriptor: WindowDescriptor;
+  readonly counts: WindowCounts;
+}
+
+export function newRing(layout: WindowLayout, policy: MonitoringPolicy): WindowRing {
+  const { unit, size, slide } = policy.window;
+  return { unit, size, slide, slots: Array.from({ length: size / slide }, () => emptyCounts(layout)), openIndex: -1, closed: 0, late: 0 };
+}
+
+function close(ring: WindowRing, layout: WindowLayout): ClosedWindow | null {
+  const k = ring.slots.length;
+  ring.closed += 1;
+  const counts = k === 1 ? ring.slots[0]! : mergeCounts(layout, ring.slots);
+  const full = ring.unit === 'ms' || ring.closed >= k;
+  if (!full || counts.count === 0) return null;
+  return {
+    descriptor: {
+      index: ring.openIndex, kind: k === 1 ? 'tumbling' : 'sliding', unit: ring.unit, size: ring.size,
+      start: counts.firstEventTime!, end: counts.lastEventTime!, predictionCount: counts.count,
+    },
+    counts,
+  };
+}
+
+function advance(ring: WindowRing, layout: WindowLayout, to: number): void {
+  const k = ring.slots.length;
+  // Sub-windows skipped without traffic are empty; more than a ring's worth just empties the ring.
+  for (let i = Math.max(ring.openIndex + 1, to - k + 1); i <= to; i += 1) ring.slots[((i % k) + k) % k] = emptyCounts(layout);
+  ring.openIndex = to;
+}
+
+/** Counts a prediction; returns the windows it closed (to evaluate), oldest first. */
+export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Prediction, positiveClass: string): ClosedWindow[] {
+  const k = ring.slots.length;
+  const closed: ClosedWindow[] = [];
+  if (ring.unit === 'ms') {
+    const index = Math.floor(prediction.eventTime / ring.slide);
+    if (ring.openIndex === -1) advance(ring, layout, index);
+    if (index < ring.openIndex) {
+      ring.late += 1;
+      return closed;
+    }
+    if (index > ring.openIndex) {
+      const window = close(ring, layout);
+      if (window) closed.push(window);
+      advance(ring, layout, index);
+    }
+    countPrediction(ring.slots[index % k]!, layout, prediction, positiveClass);
+    return closed;
+  }
+  if (ring.openIndex === -1) advance(ring, layout, 0);
+  const slot = ring.slots[ring.openIndex % k]!;
+  countPrediction(slot, layout, prediction, positiveClass);
+  if (slot.count >= ring.slide) {
+    const window = close(ring, layout);
+    if (window) closed.push(window);
+    advance(ring, layout, ring.openIndex + 1);
+  }
+  return closed;
+}
+
+/** Counts a late-arriving label into the open sub-window. */
+export function addLabelToRing(ring: WindowRing, layout: WindowLayout, target: LabelTarget, truth: string, positiveClass: string): void {
+  if (ring.openIndex === -1) advance(ring, layout, 0);
+  countLabel(ring.slots[ring.openIndex % ring.slots.length]!, target, truth, positiveClass);
+}
