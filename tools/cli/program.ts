@@ -8,9 +8,11 @@ import { addDatasetCommands } from './dataset-commands';
 import { addDriftCommands } from './drift-commands';
 import { addLeafGlobalOptions, addProgramOptions } from './global-options';
 import { addHealthCommands } from './health-commands';
+import { addKafkaCommands } from './kafka-commands';
 import { addModelCommands } from './model-commands';
 import { addMonitoringCommands } from './monitoring-commands';
 import { addRunCommands } from './run-commands';
+import { addExperimentCommands } from './experiment-commands';
 import { addSourceCommands } from './source-commands';
 
 const EXIT_CODES = `
@@ -35,12 +37,14 @@ export function buildProgram(): Command {
   addHealthCommands(program);
   addSourceCommands(program);
   addDatasetCommands(program);
+  addExperimentCommands(program);
   addRunCommands(program);
   addModelCommands(program);
   addMonitoringCommands(program);
   addCaseCommands(program);
   addAuditCommands(program);
   addAuthCommands(program);
+  addKafkaCommands(program);
   addBiasCommands(program);
   addDriftCommands(program);
   addLeafGlobalOptions(program);

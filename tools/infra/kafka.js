@@ -83,16 +83,40 @@ function tail(file, lines = 40) {
   }
 }
 
-function serverProperties({ dir, brokerPort, controllerPort }) {
+/**
+ * With `secure`, the broker listener takes SASL/SCRAM-SHA-512 only and an authorizer denies whatever
+ * no ACL allows. `admin` is the super user; the controller listener stays local PLAINTEXT (its
+ * ANONYMOUS principal is the node talking to itself, hence a super user too).
+ */
+function securityProperties(secure) {
+  if (!secure) return [];
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${secure.adminPassword}";`;
+  return [
+    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${jaas}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users=User:admin;User:ANONYMOUS',
+    'allow.everyone.if.no.acl.found=false',
+  ];
+}
+
+function serverProperties({ dir, brokerPort, controllerPort, secure }) {
+  const listener = secure ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const plain = [
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  ];
   return `${[
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
+    `listeners=${listener}://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=${listener}://127.0.0.1:${brokerPort}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(secure ? securityProperties(secure) : plain),
     `log.dirs=${path.join(dir, 'data')}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -115,11 +139,12 @@ log4j.logger.kafka=INFO
 log4j.logger.org.apache.kafka=INFO
 `;
 
-async function waitForBroker(brokers, child, logFile) {
+async function waitForBroker(brokers, child, logFile, secure) {
   const { Kafka, logLevel } = require('kafkajs');
   const kafka = new Kafka({
     clientId: 'mgov-infra',
     brokers: [brokers],
+    ...(secure ? { sasl: { mechanism: 'scram-sha-512', username: 'admin', password: secure.adminPassword } } : {}),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     retry: { retries: 0 },
@@ -154,13 +179,17 @@ async function waitForBroker(brokers, child, logFile) {
   );
 }
 
-/** Start a broker. Returns { brokers: '127.0.0.1:<port>', dir, stop() }. */
-async function startKafka({ log = () => {} } = {}) {
+/**
+ * Start a broker. Returns { brokers: '127.0.0.1:<port>', dir, stop() }. With
+ * `secure: { adminPassword, users: [{ name, password }] }` it authenticates with SASL/SCRAM-SHA-512
+ * (users created when the storage is formatted) and authorizes with ACLs; `admin` is the super user.
+ */
+async function startKafka({ log = () => {}, secure = null } = {}) {
   const java = findJava();
   const lib = await ensureJars({ log });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(java, lib);
+      return await startOnce(java, lib, secure);
     } catch (e) {
       // The free ports can be taken by someone else between probing and binding.
       if (attempt >= 3 || !/already in use/i.test(e.message)) throw e;
@@ -168,7 +197,7 @@ async function startKafka({ log = () => {} } = {}) {
   }
 }
 
-async function startOnce(java, lib) {
+async function startOnce(java, lib, secure) {
   const cp = path.join(lib, '*');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mgov-kafka-'));
   const logFile = path.join(dir, 'kafka.log');
@@ -206,12 +235,15 @@ async function startOnce(java, lib) {
     let brokerPort, controllerPort;
     do [brokerPort, controllerPort] = await Promise.all([freePort(), freePort()]);
     while (brokerPort === controllerPort);
-    fs.writeFileSync(props, serverProperties({ dir, brokerPort, controllerPort }));
+    fs.writeFileSync(props, serverProperties({ dir, brokerPort, controllerPort, secure }));
     fs.writeFileSync(log4j, LOG4J);
     const jvm = [`-Dlog4j.configuration=file:${log4j}`, `-Dkafka.logs.dir=${dir}`, '-Djava.awt.headless=true'];
     const storage = async (args) => (await run(java, [...jvm, '-cp', cp, 'kafka.tools.StorageTool', ...args])).stdout;
     const clusterId = (await storage(['random-uuid'])).trim().split('\n').pop().trim();
-    await storage(['format', '-t', clusterId, '-c', props]);
+    const scram = secure
+      ? [{ name: 'admin', password: secure.adminPassword }, ...(secure.users || [])].flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name=${u.name},password=${u.password}]`])
+      : [];
+    await storage(['format', '-t', clusterId, '-c', props, ...scram]);
 
     const out = fs.openSync(logFile, 'a');
     child = spawn(
@@ -221,7 +253,7 @@ async function startOnce(java, lib) {
     );
     fs.closeSync(out);
     const brokers = `127.0.0.1:${brokerPort}`;
-    await waitForBroker(brokers, child, logFile);
+    await waitForBroker(brokers, child, logFile, secure);
     return { brokers, dir, stop };
   } catch (e) {
     const detail = e.stderr ? `\n${e.stderr}` : '';

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresDatabase } from '@mgov/event-store';
-import { kafkaBus } from '@mgov/messaging';
+import { kafkaBus, kafkaSecurityFromEnv } from '@mgov/messaging';
 import { initTelemetry, logger } from '@mgov/telemetry';
 import { datasetSettingsFromEnv } from './dataset-settings';
 import { jwtSettingsFromEnv } from './jwt-settings';
@@ -22,7 +22,7 @@ export async function runStandalone(definition: ServiceDefinition, options: { de
   try {
     initTelemetry({ serviceName: `mgov-${definition.name}` });
     const db = await postgresDatabase(required('MGOV_DATABASE_URL'));
-    const bus = kafkaBus({ brokers: required('MGOV_KAFKA_BROKERS').split(','), clientId: `mgov-${definition.name}` });
+    const bus = kafkaBus({ brokers: required('MGOV_KAFKA_BROKERS').split(','), clientId: `mgov-${definition.name}`, security: kafkaSecurityFromEnv() });
     const host = await hostServices({
       title: `MGov ${definition.name}`,
       definitions: [definition],

@@ -1,6 +1,8 @@
 export type { BusMessage, MessageBus, ReceivedMessage, Subscription, SubscriptionOptions } from './message-bus';
 export { ALL_TOPICS, EVENT_CONTEXTS, Topics, type EventTopicContext } from './topics';
 export { kafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';
+export { kafkaSecurityFromEnv, type KafkaSecurity } from './kafka/kafka-security';
+export { platformAcls, applyAcls, type PlatformAclOptions, type PlannedAcl } from './kafka/kafka-acls';
 export { embeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
 export { DeadLetterHeaders, withDeadLetters, type Decode, type DeadLetterOptions } from './dead-letters';
 export { outboxRelay, type EventLogReader, type OutboxRelay, type OutboxRelayOptions, type RelayCheckpoints } from './outbox-relay';

@@ -3,6 +3,7 @@ import { logger } from '@mgov/telemetry';
 import type { MessageBus, Subscription } from '../message-bus';
 import { outgoingHeaders } from '../trace-headers';
 import { kafkaLogCreator } from './kafka-log';
+import type { KafkaSecurity } from './kafka-security';
 import { kafkaSubscription } from './kafka-subscription';
 import { createMissingTopics } from './kafka-topics';
 
@@ -16,6 +17,8 @@ export interface KafkaBusOptions {
   readonly partitions?: number;
   /** First pause before a failed message is handled again (default 500 ms, doubling up to 10 s). */
   readonly retryBackoffMs?: number;
+  /** SASL credentials and TLS (see kafkaSecurityFromEnv); none: an unauthenticated local broker. */
+  readonly security?: KafkaSecurity;
 }
 
 /** The distributed runtime's bus: Apache Kafka through kafkajs. */
@@ -27,6 +30,7 @@ export function kafkaBus(options: KafkaBusOptions): MessageBus {
     brokers,
     logLevel: options.logLevel ?? KafkaLogLevel.WARN,
     logCreator: kafkaLogCreator(log),
+    ...options.security,
   });
   const subscriptions = new Set<Subscription>();
   let producer: Promise<Producer> | undefined;
