@@ -6,7 +6,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, kafkaBus, kafkaSecurityFromEnv, platformAcls, type ReceivedMessage, Topics } from '../src';
 
 // A broker of its own, with SASL/SCRAM and an authorizer (the suite's shared broker runs without either).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The broker launcher is the suite's test tooling (tools/infra), not a project to depend on.
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries
 const { startKafka } = require('../../../tools/infra/kafka.js') as { startKafka: (o: object) => Promise<{ brokers: string; stop(): Promise<void> }> };
 
 const password = () => randomBytes(12).toString('hex');
