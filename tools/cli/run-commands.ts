@@ -1,7 +1,30 @@
 import type { Command } from 'commander';
 import { collectList, collectNumericPairs, collectPairs } from './arguments';
 import { cliOf, leaf } from './global-options';
-import { recordTable } from './tables';
+import { listTable, recordTable } from './tables';
+
+/** A run as GET /experiment/runs returns it (MLflow's shape plus what MGov knows). */
+interface RunView {
+  readonly info: { run_id: string; run_name: string; experiment_id: string; user_id: string; status: string; start_time: number; end_time?: number; artifact_uri: string; lifecycle_stage: string };
+  readonly data: { metrics: Array<{ key: string; value: number | string; step: number }>; params: Array<{ key: string; value: string }>; tags: Array<{ key: string; value: string }> };
+  readonly mgov: {
+    experiment_name: string; dataset_version_ids: string[]; unknown_inputs: string[]; data_unverified: boolean; artifact_digest: string | null;
+    refusals: Array<{ datasetVersionId: string; reason: string }>; artifacts: Array<{ path: string; sha256: string; size: number }>;
+  };
+}
+
+const pairs = (items: ReadonlyArray<{ key: string; value: unknown }>) => Object.fromEntries(items.map((i) => [i.key, i.value]));
+
+function runRecord(run: RunView) {
+  return {
+    run_id: run.info.run_id, run_name: run.info.run_name, experiment: `${run.mgov.experiment_name} (${run.info.experiment_id})`, status: run.info.status,
+    user: run.info.user_id, started: new Date(run.info.start_time).toISOString(), ended: run.info.end_time ? new Date(run.info.end_time).toISOString() : null,
+    dataset_versions: run.mgov.dataset_version_ids, unknown_inputs: run.mgov.unknown_inputs, data_unverified: run.mgov.data_unverified,
+    params: pairs(run.data.params), metrics: pairs(run.data.metrics), tags: pairs(run.data.tags.filter((t) => !t.key.startsWith('mlflow.'))),
+    artifacts: run.mgov.artifacts.map((a) => `${a.path} sha256:${a.sha256} (${a.size} B)`), artifact_digest: run.mgov.artifact_digest,
+    refusals: run.mgov.refusals.map((r) => r.reason),
+  };
+}
 
 interface StartOptions {
   readonly experiment: string;
@@ -41,12 +64,30 @@ export function addRunCommands(program: Command): void {
       cli.out.show(await cli.api.post<object>(`${path(runId)}/complete`, body), (r) => recordTable(r));
     });
 
-  leaf(run, 'get', 'show a run (GET /experiment/runs/:id)')
-    .argument('<runId>', 'run id')
-    .action(async (runId: string, _options: object, command: Command) => {
+  for (const name of ['show', 'get']) {
+    leaf(run, name, `show a run: status, data, params, latest metrics, artifacts with sha256 (GET /experiment/runs/:id)${name === 'get' ? '; alias of show' : ''}`)
+      .argument('<runId>', 'run id')
+      .action(async (runId: string, _options: object, command: Command) => {
+        const cli = cliOf(command);
+        cli.out.show(await cli.api.get<RunView>(path(runId)), (r) => recordTable(runRecord(r)));
+      });
+  }
+
+  leaf(run, 'list', 'list runs, newest first, refused ones included (GET /experiment/runs)')
+    .option('--experiment <name>', 'only runs of this experiment')
+    .option('--limit <n>', 'at most this many runs (default 100, at most 1000)')
+    .action(async (options: { experiment?: string; limit?: string }, command: Command) => {
       const cli = cliOf(command);
-      cli.out.show(await cli.api.get<object>(path(runId)), (r) => recordTable(r, [
-        'run_id', 'experiment_name', 'status', 'dataset_version_ids', 'params', 'metrics', 'artifact_digest', 'refusal',
+      const query = new URLSearchParams({ ...(options.experiment ? { experiment: options.experiment } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+      const { runs } = await cli.api.get<{ runs: RunView[] }>(`/experiment/runs${query.size ? `?${query}` : ''}`);
+      cli.out.show(runs, (rows) => listTable(rows, [
+        { header: 'run', value: (r) => r.info.run_id },
+        { header: 'experiment', value: (r) => r.mgov.experiment_name },
+        { header: 'status', value: (r) => r.info.status },
+        { header: 'user', value: (r) => r.info.user_id },
+        { header: 'started', value: (r) => new Date(r.info.start_time).toISOString() },
+        { header: 'data', value: (r) => (r.mgov.data_unverified ? 'unverified' : r.mgov.dataset_version_ids.map((id) => id.slice(0, 12)).join(', ')) },
+        { header: 'metrics', value: (r) => r.data.metrics.length },
       ]));
     });
 }

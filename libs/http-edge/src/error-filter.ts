@@ -20,6 +20,11 @@ const BODY_PARSER_ERRORS: Record<string, { code: string; message: string }> = {
 export function bodyParserErrors(error: { type?: string; status?: number }, _request: Request, response: Response, next: NextFunction): void {
   const known = error?.type ? BODY_PARSER_ERRORS[error.type] : undefined;
   if (!known) return next(error);
+  // MLflow clients read MLflow's error body (its server answers unreadable JSON as a bad parameter).
+  if (_request.path.startsWith('/api/2.0/mlflow')) {
+    response.status(error.status === 413 ? 413 : 400).json({ error_code: 'INVALID_PARAMETER_VALUE', message: known.message, mgov_code: known.code });
+    return;
+  }
   response.status(error.status ?? 400).json({ error: known });
 }
 

@@ -37,7 +37,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   app.use(metrics.middleware);
   // JSON bodies only: a dataset upload (text/csv, application/octet-stream, …) reaches its controller
   // unread, as the raw stream it is, whatever its size.
-  app.use(json({ type: 'application/json', limit: options.bodyLimit ?? process.env.MGOV_HTTP_BODY_LIMIT ?? '16mb' }));
+  // MLflow's artifact proxy takes files of any type (a `.json` artifact too) as raw bytes.
+  const jsonBody = (request: { url?: string; headers: Record<string, unknown> }) =>
+    !request.url?.startsWith('/api/2.0/mlflow-artifacts/') && /^application\/json\b/i.test(String(request.headers['content-type'] ?? ''));
+  app.use(json({ type: jsonBody, limit: options.bodyLimit ?? process.env.MGOV_HTTP_BODY_LIMIT ?? '16mb' }));
   app.use(bodyParserErrors);
   app.use(traceRequests(options.title));
   app.useGlobalFilters(new StableErrorFilter());

@@ -11,6 +11,10 @@ describe('why a dataset version may not be trained on', () => {
     expect(ineligibility(gates('cleared', 'flagged'))).toBe('its bias scan was flagged and has not been waived');
   });
 
+  it('says a revoked version is not eligible, even after its gates passed', () => {
+    expect(ineligibility({ ...gates('cleared', 'passed', true), revoked: 'license of source s1 revoked' })).toBe('its training eligibility was revoked: license of source s1 revoked');
+  });
+
   it('has nothing to say about an eligible version', () => {
     expect(ineligibility(gates('cleared', 'passed', true))).toBeNull();
     expect(ineligibility(gates('cleared', 'waived', true))).toBeNull();
