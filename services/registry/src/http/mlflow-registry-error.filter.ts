@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Response } from 'express';
+import { logger } from '@mgov/telemetry';
+
+const log = logger('mlflow-registry');
+
+/** MLflow's error code for an MGov refusal, and the status MLflow's server would answer. */
+export function mlflowErrorOf(code: string | undefined, status: number | undefined): { error_code: string; status: number } {
+  if (code === 'AUTH.FORBIDDEN' || status === 403) return { error_code: 'PERMISSION_DENIED', status: 403 };
+  if (code?.startsWith('AUTH.') || status === 401) return { error_code: 'UNAUTHENTICATED', status: 401 };
+  if (code === 'REGISTRY.MODEL_EXISTS') return { error_code: 'RESOURCE_ALREADY_EXISTS', status: 400 };
+  if (status === 404 || code?.endsWith('NOT_FOUND')) return { error_code: 'RESOURCE_DOES_NOT_EXIST', status: 404 };
+  if (code === 'EVENT_STORE.CONCURRENCY_CONFLICT') return { error_code: 'RESOURCE_CONFLICT', status: 409 };
+  if (status !== undefined && status >= 500) return { error_code: 'INTERNAL_ERROR', status: 500 };
+  return { error_code: 'INVALID_PARAMETER_VALUE', status: 400 };
+}
+
+/** Errors on the MLflow registry routes leave as `{error_code, message, mgov_code}`, as MLflow clients expect. */
+@Catch()
+export class MlflowRegistryErrorFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof HttpException) {
+      const mapped = mlflowErrorOf(undefined, error.getStatus());
+      response.status(mapped.status).json({ error_code: mapped.error_code, message: error.message });
+      return;
+    }
+    const { code, status, message } = error as { code?: string; status?: number; message?: string };
+    if (typeof code !== 'string' || !code.includes('.')) {
+      log.error({ err: error }, 'unhandled error');
+      response.status(500).json({ error_code: 'INTERNAL_ERROR', message: 'internal error; see the service log' });
+      return;
+    }
+    const mapped = mlflowErrorOf(code, status);
+    response.status(mapped.status).json({ error_code: mapped.error_code, message, mgov_code: code });
+  }
+}
