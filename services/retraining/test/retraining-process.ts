@@ -91,18 +91,20 @@ export class RetrainingProcess {
 
   async issueKey(name: string, roles: string[]): Promise<Caller> {
     const keyId = `k${randomBytes(5).toString('hex')}`;
-    const secret = randomBytes(24).toString('base64url');
+    const secret = randomBytes(32).toString('base64url');
     await this.publish('audit', enveloped({ type: 'ApiKeyIssued', data: { keyId, name, roles, secretHash: hashApiKeySecret(secret), hashAlgorithm: 'sha256', expiresAt: null } }, `api-key:${keyId}`));
     const caller = { name, token: formatApiKey({ keyId, secret }) };
     await this.eventually(`key ${name} known`, async () => (await fetch(`${this.service.url}/access/whoami`, { headers: { authorization: `Bearer ${caller.token}` } })).status === 200);
     return caller;
   }
 
-  async call<T>(method: string, path: string, caller: Caller, body?: unknown): Promise<{ status: number; body: T }> {
+  /** `code` is the error's stable code (`{"error": {"code", "message"}}`), if any. */
+  async call<T>(method: string, path: string, caller: Caller, body?: unknown): Promise<{ status: number; body: T; code?: string }> {
     const response = await fetch(`${this.service.url}${path}`, {
       method, headers: { authorization: `Bearer ${caller.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json().catch(() => null)) as T };
+    const json = (await response.json().catch(() => null)) as (T & { error?: { code?: string } }) | null;
+    return { status: response.status, body: json as T, code: json?.error?.code };
   }
 
   /** Events in the retraining service's own log, by type. */
