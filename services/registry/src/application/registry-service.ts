@@ -267,6 +267,9 @@ export class RegistryService {
     const hex = row.digest.slice('sha256:'.length);
     const subject = { modelName: row.model_name, version: row.version, details: { digest: row.digest } };
     try {
+      // Verified before the first byte leaves, so a mismatch is a clean refusal rather than a cut-off stream;
+      // the stream verifies again on its way out.
+      await this.objects.verifiedPath(hex);
       const { bytes, stream } = await this.objects.read(hex);
       stream.on('error', (error) => {
         if (error instanceof ObjectTamperedError) {
