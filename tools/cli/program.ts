@@ -11,6 +11,7 @@ import { addHealthCommands } from './health-commands';
 import { addKafkaCommands } from './kafka-commands';
 import { addModelCommands } from './model-commands';
 import { addMonitoringCommands } from './monitoring-commands';
+import { addRetrainCommands } from './retrain-commands';
 import { addRunCommands } from './run-commands';
 import { addExperimentCommands } from './experiment-commands';
 import { addSourceCommands } from './source-commands';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   addModelCommands(program);
   addMonitoringCommands(program);
   addCaseCommands(program);
+  addRetrainCommands(program);
   addAuditCommands(program);
   addAuthCommands(program);
   addKafkaCommands(program);
