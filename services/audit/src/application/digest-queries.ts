@@ -4,7 +4,9 @@ import type { CommandMetadata } from '@mgov/decider';
 import { recordedRead } from './access-log';
 import type { AuditRuntime } from './audit-runtime';
 import { type DigestVerification, latestDigest, verifyDigestDocument } from './ledger-digests';
+import { setupLedger } from './ledger';
 import type { SigningKey } from './signing-key';
+import { type PredecessorKey, trustedKeys } from './signing-keyring';
 
 export const NO_DIGEST = 'AUDIT.NO_DIGEST';
 
@@ -13,15 +15,21 @@ export interface PublicKeyDocument {
   readonly keyId: string;
   /** SPKI PEM, e.g. for `openssl pkeyutl -verify -pubin -inkey key.pem -rawin`. */
   readonly publicKeyPem: string;
+  /** Keys that signed before a rotation, vouched for by this one: their digests still verify. */
+  readonly previousKeys: readonly PredecessorKey[];
 }
 
 /** The read side of ledger digests: the key, the newest digest, and checking a digest now. */
 export class DigestQueries {
   constructor(private readonly runtime: AuditRuntime, private readonly key: () => SigningKey) {}
 
-  publicKey(): PublicKeyDocument {
-    const { keyId, publicKeyPem } = this.key();
-    return { algorithm: 'Ed25519', keyId, publicKeyPem };
+  async publicKey(): Promise<PublicKeyDocument> {
+    const key = this.key();
+    const trusted = await this.runtime.db.transaction(async (tx) => {
+      await setupLedger(tx, this.runtime.schema);
+      return trustedKeys(tx, this.runtime.schema, key);
+    });
+    return { algorithm: 'Ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem, previousKeys: trusted.predecessors };
   }
 
   async latest(reader: CommandMetadata): Promise<DigestDocument> {

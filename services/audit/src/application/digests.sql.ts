@@ -19,6 +19,17 @@ export const digestsSql = (s: string): string[] => [
     delivered_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (target, digest_id)
   )`,
+  // Every key that ever signed a digest, each vouching (with its own signature) for the keys before it.
+  `CREATE TABLE IF NOT EXISTS ${s}.signing_keys (
+    key_id         text        NOT NULL PRIMARY KEY,
+    public_key_pem text        NOT NULL,
+    predecessors   text        NOT NULL,
+    vouch          text        NOT NULL,
+    recorded_at    timestamptz NOT NULL DEFAULT now()
+  )`,
+  `CREATE OR REPLACE TRIGGER signing_keys_append_only
+   BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.signing_keys
+   FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_audit_mutation()`,
   `CREATE OR REPLACE TRIGGER digests_append_only
    BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.digests
    FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_audit_mutation()`,

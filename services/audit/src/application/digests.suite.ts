@@ -29,7 +29,7 @@ export function digestBehaviour(h: AuditHarness): void {
     expect(head).toMatchObject({ ok: true, lastPosition: outcome.signed.position, headHash: outcome.signed.headHash });
     expect(await signNow()).toEqual({ skipped: 'head unchanged since the last digest' });
     expect(await queries().digests.latest(auditor)).toEqual(outcome.signed);
-    expect(queries().digests.publicKey()).toMatchObject({ algorithm: 'Ed25519', keyId: outcome.signed.keyId, publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
+    expect(await queries().digests.publicKey()).toMatchObject({ algorithm: 'Ed25519', keyId: outcome.signed.keyId, publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY'), previousKeys: [] });
     expect(await queries().digests.verify(outcome.signed, auditor)).toEqual({ ok: true, position: outcome.signed.position, signature: 'valid' });
   });
 
@@ -91,12 +91,41 @@ export function digestBehaviour(h: AuditHarness): void {
     expect(kinds).toEqual(['verify-digest', 'verify-digest']);
   });
 
+  it('given a key rotation, then digests of the earlier key still verify, vouched for by the new key, and no other key does', async () => {
+    await h.deliver(governanceFlow().all);
+    const before = await signNow();
+    if (!('signed' in before)) throw new Error('not signed');
+    const rotated = h.config({ keyDir: mkdtempSync(join(tmpdir(), 'mgov-rotated-key-')) });
+    await h.deliver(governanceFlow().all);
+    const after = await signDigestNow(h.runtime(), loadSigningKey(rotated.digests));
+    if (!('signed' in after)) throw new Error('not signed after the rotation');
+    expect(after.signed.keyId).not.toBe(before.signed.keyId);
+
+    const now = new AuditQueries(h.runtime(), rotated);
+    expect(await now.digests.verify(before.signed, auditor)).toEqual({ ok: true, position: before.signed.position, signature: 'valid' });
+    expect(await now.digests.verify(after.signed, auditor)).toEqual({ ok: true, position: after.signed.position, signature: 'valid' });
+    expect(await now.digests.publicKey()).toMatchObject({ keyId: after.signed.keyId, previousKeys: [{ keyId: before.signed.keyId, publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') }] });
+
+    // Someone with database access signs with a key of their own: it is recorded, but the current key vouches for nothing of it.
+    const intruder = h.config({ keyDir: mkdtempSync(join(tmpdir(), 'mgov-intruder-key-')) });
+    await h.deliver(governanceFlow().all);
+    const forged = await signDigestNow(h.runtime(), loadSigningKey(intruder.digests));
+    if (!('signed' in forged)) throw new Error('not signed by the intruder');
+    expect(await now.digests.verify(forged.signed, auditor)).toMatchObject({ ok: false, signature: 'unknown-key' });
+
+    // ...and rewriting the current key's list of predecessors breaks its vouch: only the current key is trusted then.
+    const current = after.signed.keyId;
+    await h.asOwner(`${h.schema}.signing_keys`, 'signing_keys_append_only', `UPDATE ${h.schema}.signing_keys SET predecessors = '[]' WHERE key_id = '${current}'`);
+    expect(await now.digests.verify(before.signed, auditor)).toMatchObject({ ok: false, signature: 'unknown-key', reason: expect.stringContaining('not vouched for by the current key') });
+    expect(await now.digests.verify(after.signed, auditor)).toMatchObject({ ok: true });
+  });
+
   it('answers AUDIT.NO_DIGEST before the first digest, and AUDIT.SIGNING_KEY_UNAVAILABLE for a key it cannot use', async () => {
     await expect(queries().digests.latest(auditor)).rejects.toMatchObject({ code: 'AUDIT.NO_DIGEST', status: 404 });
     const rsa = join(mkdtempSync(join(tmpdir(), 'mgov-rsa-')), 'rsa.pem');
     writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const misconfigured = new AuditQueries(h.runtime(), h.config({ keyFile: rsa }));
-    expect(() => misconfigured.digests.publicKey()).toThrow(expect.objectContaining({ code: 'AUDIT.SIGNING_KEY_UNAVAILABLE', status: 503, message: expect.stringContaining('not Ed25519') }));
+    await expect(misconfigured.digests.publicKey()).rejects.toThrow(expect.objectContaining({ code: 'AUDIT.SIGNING_KEY_UNAVAILABLE', status: 503, message: expect.stringContaining('not Ed25519') }));
   });
 
   describe('export', () => {

@@ -5,6 +5,7 @@ import type { Sql } from '@mgov/event-store';
 import { ledgerSchema } from './ledger.sql';
 import { type BrokenEntry, verifyLedgerIn } from './ledger-verification';
 import type { SigningKey } from './signing-key';
+import { recordSigningKey, type TrustedKeys, trustedKeys } from './signing-keyring';
 
 export type SignOutcome =
   | { readonly signed: DigestDocument }
@@ -39,6 +40,7 @@ export async function signLedgerDigest(tx: Sql, schema: string, key: SigningKey,
   if (checked.lastPosition !== head.last_position || checked.headHash !== head.last_hash.toString('hex')) {
     return { refused: { position: head.last_position, reason: 'the chain head does not sit on the last ledger entry' } };
   }
+  await recordSigningKey(tx, schema, key);
   const claim: DigestClaim = { version: 1, ledger: schema, position: head.last_position, headHash: checked.headHash, at: new Date(options.now).toISOString() };
   const document: DigestDocument = {
     ...claim, algorithm: DIGEST_ALGORITHM, keyId: key.keyId, signature: sign(null, claimBytes(claim), key.privateKey).toString('base64'),
@@ -56,12 +58,14 @@ export async function latestDigest(tx: Sql, schema: string): Promise<DigestDocum
   return row ? (JSON.parse(row.document) as DigestDocument) : null;
 }
 
-/** The signature alone: made by our key over exactly this claim. */
-export function checkSignature(document: DigestDocument, key: SigningKey): Pick<DigestVerification, 'signature' | 'reason'> {
-  if (document.keyId !== key.keyId) {
-    return { signature: 'unknown-key', reason: `signed by key ${document.keyId}, but this ledger signs with ${key.keyId} (GET /audit/digests/public-key)` };
+/** The signature alone: made over exactly this claim by our key, or by an earlier key it vouches for. */
+export function checkSignature(document: DigestDocument, keys: TrustedKeys): Pick<DigestVerification, 'signature' | 'reason'> {
+  const publicKey = keys.byId.get(document.keyId);
+  if (!publicKey) {
+    const known = [keys.current.keyId, ...keys.predecessors.map((p) => p.keyId)].join(', ');
+    return { signature: 'unknown-key', reason: `signed by key ${document.keyId}, which is neither this ledger's key nor one it vouches for (${known}; GET /audit/digests/public-key)${keys.problem ? `; ${keys.problem}` : ''}` };
   }
-  return verify(null, claimBytes(document), key.publicKey, Buffer.from(document.signature, 'base64'))
+  return verify(null, claimBytes(document), publicKey, Buffer.from(document.signature, 'base64'))
     ? { signature: 'valid' }
     : { signature: 'invalid', reason: 'the signature does not match the document: a signed field was changed' };
 }
@@ -74,7 +78,7 @@ export function checkSignature(document: DigestDocument, key: SigningKey): Pick<
  */
 export async function verifyDigestDocument(tx: Sql, schema: string, key: SigningKey, document: DigestDocument, codec: AvroCodec): Promise<DigestVerification> {
   const { position } = document;
-  const signature = checkSignature(document, key);
+  const signature = checkSignature(document, await trustedKeys(tx, schema, key));
   if (signature.signature !== 'valid') return { ok: false, position, ...signature };
   if (document.ledger !== schema) return { ok: false, position, signature: 'valid', reason: `a digest of ledger ${document.ledger}, not of ${schema}` };
   const checked = await verifyLedgerIn(tx, schema, { codec, through: position });
@@ -91,7 +95,7 @@ export async function verifyDigestDocument(tx: Sql, schema: string, key: Signing
 
 /** The cheap check for a passport: signature, and the hash stored at the signed position. */
 export async function checkDigestAnchor(tx: Sql, schema: string, key: SigningKey, document: DigestDocument): Promise<{ ok: boolean; reason?: string }> {
-  const signature = checkSignature(document, key);
+  const signature = checkSignature(document, await trustedKeys(tx, schema, key));
   if (signature.signature !== 'valid') return { ok: false, reason: signature.reason };
   const [row] = await tx.query<{ hash: Buffer }>(`SELECT hash FROM ${ledgerSchema(schema)}.ledger WHERE position = $1`, [document.position]);
   if (!row) return { ok: false, reason: 'the signed entry is no longer in the ledger' };
