@@ -22,7 +22,7 @@ export function bodyParserErrors(error: { type?: string; status?: number }, _req
   if (!known) return next(error);
   // MLflow clients read MLflow's error body (its server answers unreadable JSON as a bad parameter).
   if (_request.path.startsWith('/api/2.0/mlflow')) {
-    response.status(error.status === 413 ? 413 : 400).json({ error_code: 'INVALID_PARAMETER_VALUE', message: known.message, mgov_code: known.code });
+    response.status(error.status === 413 ? 413 : 400).json({ error_code: 'INVALID_PARAMETER_VALUE', message: known.message, error: known });
     return;
   }
   response.status(error.status ?? 400).json({ error: known });

@@ -77,7 +77,9 @@ describe('access control on every route (embedded runtime)', () => {
     const inference = allowed('inference-service').filter((r) => r !== 'GET /access/whoami');
     expect(inference.filter((r) => !/^POST \/monitoring\/(predictions|outcomes)$/.test(r))).toEqual([]);
     expect(inference).toContain('POST /monitoring/predictions');
-    expect(allowed('governance-auditor').filter((r) => r.startsWith('POST') && !r.startsWith('POST /audit/verify'))).toEqual([]);
+    // MLflow's searches are POSTs that only read (its API, not ours).
+    const mlflowReads = /^POST \/api\/2\.0\/mlflow\/(experiments|runs|logged-models)\/search$/;
+    expect(allowed('governance-auditor').filter((r) => r.startsWith('POST') && !r.startsWith('POST /audit/verify') && !mlflowReads.test(r))).toEqual([]);
     expect(routes.filter((r) => r.path.startsWith('/access/api-keys')).every((r) => r.rule && !r.rule.public && r.rule.roles.join() === 'admin')).toBe(true);
   });
 

@@ -34,7 +34,8 @@ export async function discoverRoutes(app: INestApplication, url: string): Promis
   return served
     .filter((route) => !UNGUARDED.includes(`${route.method} ${route.path}`))
     .map((route) => {
-      const operation = operations.get(`${route.method} ${route.path}`);
+      // A wildcard (`*path`) is a `{path}` parameter in the OpenAPI document.
+      const operation = operations.get(`${route.method} ${route.path.replace(/\*(\w+)/g, ':$1')}`);
       const roles = operation?.[OPENAPI_ROLES] as Role[] | undefined;
       const rule = operation?.[OPENAPI_PUBLIC] === true ? { public: true as const } : roles ? { public: false as const, roles } : null;
       return { ...route, rule };
@@ -43,5 +44,5 @@ export async function discoverRoutes(app: INestApplication, url: string): Promis
 
 /** A concrete path for a route pattern: every parameter becomes `1` (valid for int and string params alike). */
 export function concretePath(path: string): string {
-  return path.replace(/:\w+/g, '1');
+  return path.replace(/[:*]\w+/g, '1');
 }

@@ -17,14 +17,14 @@ export function mlflowError(code: string | undefined, status: number | undefined
   return { error_code: 'INVALID_PARAMETER_VALUE', status: 400 };
 }
 
-/** Errors on MLflow's routes leave as MLflow's `{error_code, message}` (plus MGov's own code). */
+/** Errors on MLflow's routes leave as MLflow's `{error_code, message}`, with MGov's `{error: {code, message}}` beside them. */
 @Catch()
 export class MlflowErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
       const { error_code, status } = mlflowError(undefined, error.getStatus());
-      response.status(status).json({ error_code, message: error.message });
+      response.status(status).json({ error_code, message: error.message, error: { code: status === 404 ? 'HTTP.NOT_FOUND' : 'HTTP.BAD_REQUEST', message: error.message } });
       return;
     }
     const { code, status, message } = error as { code?: string; status?: number; message?: string };
@@ -34,6 +34,6 @@ export class MlflowErrorFilter implements ExceptionFilter {
       return;
     }
     const mapped = mlflowError(code, status);
-    response.status(mapped.status).json({ error_code: mapped.error_code, message, mgov_code: code });
+    response.status(mapped.status).json({ error_code: mapped.error_code, message, error: { code, message } });
   }
 }
