@@ -87,7 +87,7 @@ export class ManifestRenderer {
     const resourceName = resourceNameOf(input.modelName);
     const digestHex = input.digest.slice('sha256:'.length);
     const values = {
-      ...input, resourceName, namespace: env.namespace, replicas: env.replicas, image: this.config.image, fetcherImage: this.config.fetcherImage,
+      ...input, version: String(input.version), resourceName, namespace: env.namespace, replicas: env.replicas, image: this.config.image, fetcherImage: this.config.fetcherImage,
       digestHex, artifactUrl: `${this.config.artifactBaseUrl.replace(/\/+$/, '')}/registry/artifacts/sha256:${digestHex}`,
     };
     const deployment = substitute(this.deploymentTemplate, values) as Record<string, unknown>;
