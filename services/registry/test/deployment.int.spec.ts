@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import type { DomainEvent } from '@mgov/contracts';
 import { safetensorsOfSize } from './safetensors';
 import { waitFor } from '@mgov/testing';
+import type { K8sObject } from '../src/deployment/k8s-object';
 import { PINNED_IMAGE } from '../src/deployment/manifest-renderer';
 import { WebhookDeployer } from '../src/deployment/deployers';
 import { databaseUrl, type RegistryHost, registryHost } from './registry-host';
@@ -59,7 +60,7 @@ async function register(host: RegistryHost, name: string, seed: number, dataset:
     expect([v1, v2]).toEqual([1, 2]);
     const first = await deploy('churn', 1);
     expect(first).toMatchObject({ status: 201, body: { status: 'rolled_out', version: 1, environment: 'production', deployer: 'gitops-directory' } });
-    const docs = parseAllDocuments(readFileSync(gitopsFile('production', 'churn'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    const docs = parseAllDocuments(readFileSync(gitopsFile('production', 'churn'), 'utf8')).map((d) => d.toJS() as K8sObject);
     expect(() => new Deployment(docs[0] as never).validate()).not.toThrow();
     expect(docs[0]!.spec.template.spec.containers[0].image).toMatch(PINNED_IMAGE);
     const registered = (await host.call('GET', '/registry/models/churn/versions/1', ENGINEER)).body;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
+import type { K8sObject } from './k8s-object';
 import { DEFAULT_TEMPLATE_DIR, ManifestRenderer, PINNED_IMAGE } from './manifest-renderer';
 
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -14,7 +15,7 @@ describe('model-serving manifests (deploy/model-serving)', () => {
 
   it('renders schema-valid Deployment and Service objects with every image pinned by digest and the model mounted by digest', () => {
     const rendered = renderer.render(input);
-    const docs = parseAllDocuments(rendered.yaml).map((d) => d.toJS() as Record<string, any>);
+    const docs = parseAllDocuments(rendered.yaml).map((d) => d.toJS() as K8sObject);
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service']);
     // Round-trip through the YAML the deployer writes, then validate against the Kubernetes schemas.
     expect(() => new Deployment(docs[0] as never).validate()).not.toThrow();
@@ -40,7 +41,7 @@ describe('model-serving manifests (deploy/model-serving)', () => {
 
   it('puts values into the parsed tree, so a value cannot inject YAML', () => {
     const rendered = renderer.render({ ...input, tag: 'x\nkind: Secret' });
-    const [deployment] = parseAllDocuments(rendered.yaml).map((d) => d.toJS() as Record<string, any>);
+    const [deployment] = parseAllDocuments(rendered.yaml).map((d) => d.toJS() as K8sObject);
     expect(deployment!.kind).toBe('Deployment');
     expect(deployment!.metadata.annotations['mgov.io/tag']).toBe('x\nkind: Secret');
   });
