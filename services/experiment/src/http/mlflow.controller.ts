@@ -9,7 +9,8 @@ import {
 import { MlflowErrorFilter } from './mlflow-error.filter';
 import { EXPERIMENT_SERVICE, EXPERIMENTERS, READERS } from './tokens';
 
-const mlflowRun = ({ info, data, inputs }: RunView) => ({ info, data, inputs });
+/** MLflow's run shape; a run MGov refused at start (native API) shows as FAILED, the nearest status MLflow has. */
+const mlflowRun = ({ info, data, inputs }: RunView) => ({ info: info.status === 'REFUSED' ? { ...info, status: 'FAILED' } : info, data, inputs });
 
 /**
  * MLflow's tracking REST API 2.0 (the endpoints the MLflow clients use for experiments and runs),
