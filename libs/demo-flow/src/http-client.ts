@@ -27,6 +27,11 @@ export class MgovClient {
     return this.send<T>(service, 'POST', path, caller, bytes, { ...headers, 'content-type': contentType });
   }
 
+  /** PUTs a file's bytes (an MLflow artifact upload). */
+  async put<T>(service: string, path: string, caller: Caller, bytes: string | Uint8Array, contentType: string): Promise<T> {
+    return this.send<T>(service, 'PUT', path, caller, bytes, { 'content-type': contentType });
+  }
+
   private async send<T>(service: string, method: string, path: string, caller: Caller | null, body: string | Uint8Array | undefined, extra: Record<string, string>): Promise<T> {
     const headers: Record<string, string> = { ...extra };
     if (caller) headers.authorization = `Bearer ${caller.token}`;

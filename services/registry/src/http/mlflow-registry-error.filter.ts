@@ -15,14 +15,14 @@ export function mlflowErrorOf(code: string | undefined, status: number | undefin
   return { error_code: 'INVALID_PARAMETER_VALUE', status: 400 };
 }
 
-/** Errors on the MLflow registry routes leave as `{error_code, message, mgov_code}`, as MLflow clients expect. */
+/** Errors on the MLflow registry routes leave as MLflow's `{error_code, message}`, with MGov's `{error: {code, message}}` beside them. */
 @Catch()
 export class MlflowRegistryErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
       const mapped = mlflowErrorOf(undefined, error.getStatus());
-      response.status(mapped.status).json({ error_code: mapped.error_code, message: error.message });
+      response.status(mapped.status).json({ error_code: mapped.error_code, message: error.message, error: { code: mapped.status === 404 ? 'HTTP.NOT_FOUND' : 'HTTP.BAD_REQUEST', message: error.message } });
       return;
     }
     const { code, status, message } = error as { code?: string; status?: number; message?: string };
@@ -32,6 +32,6 @@ export class MlflowRegistryErrorFilter implements ExceptionFilter {
       return;
     }
     const mapped = mlflowErrorOf(code, status);
-    response.status(mapped.status).json({ error_code: mapped.error_code, message, mgov_code: code });
+    response.status(mapped.status).json({ error_code: mapped.error_code, message, error: { code, message } });
   }
 }

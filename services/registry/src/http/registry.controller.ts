@@ -81,7 +81,7 @@ export class RegistryController {
 
   /** The version's artifact, verified against its digest (a mismatch is refused and recorded). */
   @Get('models/:name/versions/:version/artifact')
-  @Requires('ml-engineer', 'model-reviewer', 'data-scientist', 'inference-service')
+  @Requires('ml-engineer', 'model-reviewer', 'data-scientist')
   @ApiProduces('application/octet-stream')
   async artifact(@Param('name') name: string, @Param('version', ParseIntPipe) version: number, @Metadata() metadata: CommandMetadata, @Res() response: Response) {
     this.send(response, await this.registry.download(name, version, metadata));
@@ -89,7 +89,7 @@ export class RegistryController {
 
   /** A registered artifact by digest, as rendered manifests fetch it. */
   @Get('artifacts/:digest')
-  @Requires('ml-engineer', 'inference-service', 'model-reviewer')
+  @Requires('ml-engineer', 'model-reviewer')
   @ApiProduces('application/octet-stream')
   async artifactByDigest(@Param('digest') digest: string, @Metadata() metadata: CommandMetadata, @Res() response: Response) {
     this.send(response, await this.registry.downloadByDigest(digest, metadata));
