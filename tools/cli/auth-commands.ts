@@ -98,6 +98,29 @@ export function addAuthCommands(program: Command): void {
       cli.out.show(revoked, (r) => recordTable(r, ['keyId', 'revoked', 'changed']));
       if (!revoked.changed && cli.out.format === 'table') cli.out.note(`key ${revoked.keyId} was already revoked`);
     });
+
+  const principal = auth.command('principal').description('suspend a person or integration: all their API keys and identity-provider tokens (admin)');
+  const principalPath = (subject: string) => `/access/principals/${encodeURIComponent(subject)}`;
+  for (const [action, description] of [
+    ['suspend', 'refuse every credential of a principal (an API key name or a token subject) from now on'],
+    ['reinstate', 'lift a principal\'s suspension'],
+  ] as const) {
+    leaf(principal, action, `${description} (POST /access/principals/:subject/${action})`)
+      .argument('<subject>', 'the principal: an API key\'s name or a JWT\'s subject')
+      .requiredOption('--reason <text>', 'why, for the audit trail')
+      .action(async (subject: string, options: { reason: string }, command: Command) => {
+        const cli = cliOf(command);
+        const result = await cli.api.post<{ subject: string; suspended: boolean; changed: boolean }>(`${principalPath(subject)}/${action}`, { reason: options.reason });
+        cli.out.show(result, (r) => recordTable(r, ['subject', 'suspended', 'changed']));
+      });
+  }
+  leaf(principal, 'suspended', 'list suspended principals (GET /access/principals/suspended)')
+    .action(async (_options: object, command: Command) => {
+      const cli = cliOf(command);
+      cli.out.show(await cli.api.get<Array<{ subject: string; reason: string }>>('/access/principals/suspended'), (rows) => listTable(rows, [
+        { header: 'subject', value: (r) => r.subject }, { header: 'reason', value: (r) => r.reason },
+      ]));
+    });
 }
 
 /** `--role a b --role c,d`, each a role MGov knows. */

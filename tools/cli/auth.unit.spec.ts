@@ -136,3 +136,26 @@ describe('mgov auth key revoke', () => {
     expect(stub.requests).toEqual([]);
   });
 });
+
+describe('mgov auth principal', () => {
+  it('suspends and reinstates a principal by name, URL-encoded, with the reason', async () => {
+    stub.on('POST /access/principals/sam%40example.com/suspend', { subject: 'sam@example.com', suspended: true, changed: true });
+    stub.on('POST /access/principals/sam%40example.com/reinstate', { subject: 'sam@example.com', suspended: false, changed: true });
+    const suspended = await mgov(['auth', 'principal', 'suspend', 'sam@example.com', '--reason', 'laptop stolen']);
+    expect(suspended.code).toBe(0);
+    expect(JSON.parse(suspended.stdout)).toEqual({ subject: 'sam@example.com', suspended: true, changed: true });
+    const reinstated = await mgov(['--format', 'table', 'auth', 'principal', 'reinstate', 'sam@example.com', '--reason', 'new laptop']);
+    expect(reinstated.code).toBe(0);
+    expect(reinstated.stdout).toMatch(/│ suspended\s+│ false\s+│/);
+    expect(stub.requests.map((r) => [r.method, r.body])).toEqual([['POST', { reason: 'laptop stolen' }], ['POST', { reason: 'new laptop' }]]);
+  });
+
+  it('needs a reason (usage error, nothing sent), and lists the suspended', async () => {
+    const { code } = await mgov(['auth', 'principal', 'suspend', 'sam@example.com']);
+    expect(code).toBe(2);
+    expect(stub.requests).toEqual([]);
+    stub.on('GET /access/principals/suspended', [{ subject: 'sam@example.com', reason: 'laptop stolen', suspended_at_ms: '1' }]);
+    const listed = await mgov(['--format', 'table', 'auth', 'principal', 'suspended']);
+    expect(listed.stdout).toContain('laptop stolen');
+  });
+});

@@ -5,6 +5,7 @@ export const AccessCode = {
   unknownApiKey: 'AUTH.UNKNOWN_API_KEY',
   apiKeyRevoked: 'AUTH.API_KEY_REVOKED',
   apiKeyExpired: 'AUTH.API_KEY_EXPIRED',
+  principalSuspended: 'AUTH.PRINCIPAL_SUSPENDED',
   jwtNotAccepted: 'AUTH.JWT_NOT_ACCEPTED',
   tokenExpired: 'AUTH.TOKEN_EXPIRED',
   tokenWrongIssuer: 'AUTH.TOKEN_WRONG_ISSUER',

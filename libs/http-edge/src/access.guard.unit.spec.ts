@@ -47,7 +47,7 @@ describe('the access guard', () => {
   };
 
   beforeAll(async () => {
-    const authenticator = new Authenticator({ apiKeys: { find: async (id) => keys.find((k) => k.keyId === id) ?? null }, jwt: null });
+    const authenticator = new Authenticator({ apiKeys: { find: async (id) => keys.find((k) => k.keyId === id) ?? null, suspension: async () => null }, jwt: null });
     app = await createHttpApp({
       title: 'guard test', modules: [{ module: ThingsModule } as DynamicModule], authenticator,
       readiness: { ready: () => ready, services: () => [] },

@@ -44,7 +44,14 @@ export class Authenticator {
     if (key.expiresAt !== null && key.expiresAt <= this.now()) {
       throw new AccessError(AccessCode.apiKeyExpired, `API key ${key.keyId} expired at ${new Date(key.expiresAt).toISOString()}; ask an admin for a new one`);
     }
+    await this.refuseSuspended(key.name);
     return { id: key.name, roles: key.roles.filter(isRole), via: 'api-key', keyId: key.keyId };
+  }
+
+  /** A suspended principal's credentials are all refused, tokens from the identity provider included. */
+  private async refuseSuspended(subject: string): Promise<void> {
+    const reason = await this.options.apiKeys.suspension(subject);
+    if (reason !== null) throw new AccessError(AccessCode.principalSuspended, `${subject} is suspended (${reason}); an admin can reinstate it`);
   }
 
   private async jwt(token: string): Promise<Principal> {
@@ -52,6 +59,7 @@ export class Authenticator {
       throw new AccessError(AccessCode.jwtNotAccepted, 'this MGov does not accept JWTs (no MGOV_JWT_JWKS_URL, MGOV_JWT_PUBLIC_KEY or MGOV_JWT_SECRET is set); use an API key');
     }
     const verified = await this.options.jwt.verify(token);
+    await this.refuseSuspended(verified.subject);
     return { id: verified.subject, roles: verified.roles, via: 'jwt' };
   }
 }

@@ -15,7 +15,7 @@ const bearer = (token: string) => `Bearer ${token}`;
 const apiKey = formatApiKey({ keyId: 'k1k2k3k4', secret });
 
 function withKeys(...keys: ProjectedApiKey[]) {
-  return new Authenticator({ apiKeys: { find: async (id) => keys.find((k) => k.keyId === id) ?? null }, jwt: null, now: () => now });
+  return new Authenticator({ apiKeys: { find: async (id) => keys.find((k) => k.keyId === id) ?? null, suspension: async () => null }, jwt: null, now: () => now });
 }
 
 const refusal = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal'); }, (error) => error);
@@ -54,6 +54,11 @@ describe('authenticating an API key', () => {
     expect(await withKeys(key({ expiresAt: now + 1 })).authenticate(bearer(apiKey))).toMatchObject({ id: 'dana.steward' });
   });
 
+  it('refuses every key of a suspended principal, saying why', async () => {
+    const suspended = new Authenticator({ apiKeys: { find: async () => key(), suspension: async (subject) => (subject === 'dana.steward' ? 'laptop stolen' : null) }, jwt: null, now: () => now });
+    expect(await refusal(suspended.authenticate(bearer(apiKey)))).toMatchObject({ code: 'AUTH.PRINCIPAL_SUSPENDED', status: 401, message: expect.stringContaining('laptop stolen') });
+  });
+
   it('never echoes the secret in a refusal', async () => {
     for (const k of [key({ revoked: true }), key({ expiresAt: 1 }), key({ secretHash: '00'.repeat(32) })]) {
       expect((await refusal(withKeys(k).authenticate(bearer(apiKey)))).message).not.toContain(secret);
@@ -71,12 +76,18 @@ describe('authenticating a JWT', () => {
     new SignJWT(claims).setProtectedHeader({ alg }).setSubject('sam@example.org').setIssuedAt().setExpirationTime(exp).sign(key);
   const hs = (claims: Record<string, unknown>, exp?: string | number) => sign(claims, { key: new TextEncoder().encode(hmac), alg: 'HS256', exp });
   const authenticator = (settings: Parameters<typeof jwtVerifier>[0]) =>
-    new Authenticator({ apiKeys: { find: async () => null }, jwt: jwtVerifier(settings) });
+    new Authenticator({ apiKeys: { find: async () => null, suspension: async (subject) => (subject === 'suspended@example.org' ? 'laptop stolen' : null) }, jwt: jwtVerifier(settings) });
 
   it('admits the subject with the roles of the configured claim (HS256 secret)', async () => {
     const token = await hs({ roles: ['data-scientist', 'not-an-mgov-role'], iss: 'https://idp', aud: 'mgov' });
     const principal = await authenticator({ secret: hmac, issuer: 'https://idp', audience: 'mgov' }).authenticate(bearer(token));
     expect(principal).toEqual({ id: 'sam@example.org', roles: ['data-scientist'], via: 'jwt' });
+  });
+
+  it('refuses a valid token whose subject is suspended (a JWT cannot be revoked on its own)', async () => {
+    const token = await sign({ roles: ['data-scientist'] }, { key: new TextEncoder().encode(hmac), alg: 'HS256' });
+    const suspended = new Authenticator({ apiKeys: { find: async () => null, suspension: async (subject) => (subject === 'sam@example.org' ? 'left the company' : null) }, jwt: jwtVerifier({ secret: hmac }) });
+    expect(await refusal(suspended.authenticate(bearer(token)))).toMatchObject({ code: 'AUTH.PRINCIPAL_SUSPENDED', message: expect.stringContaining('left the company') });
   });
 
   it('admits a token signed by the configured public key (PEM)', async () => {

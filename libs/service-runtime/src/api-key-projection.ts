@@ -22,11 +22,13 @@ interface ApiKeyRow {
 }
 
 const table = (schema: string) => `${schema}.api_keys_v1`;
+const suspensions = (schema: string) => `${schema}.suspended_principals_v1`;
 
 /**
  * The `api-keys` reactor the kernel gives every service: API keys issued and revoked by audit
  * (`mgov.audit.events`), projected into the service's own schema so it verifies keys locally.
- * A revocation that overtakes its issue still wins: the row keeps `revoked` once set.
+ * A revocation that overtakes its issue still wins: the row keeps `revoked` once set. Suspended
+ * principals (every credential of a person or integration, JWTs included) are projected beside them.
  */
 export function apiKeyProjection(schema: string): Reactor {
   const t = table(schema);
@@ -36,6 +38,7 @@ export function apiKeyProjection(schema: string): Reactor {
     async setup(tx: Sql) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t} (
         key_id text PRIMARY KEY, name text, roles jsonb, secret_hash text, expires_at_ms bigint, revoked boolean NOT NULL DEFAULT false)`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${suspensions(schema)} (subject text PRIMARY KEY, reason text NOT NULL, suspended_at_ms bigint NOT NULL)`);
     },
     async handle(tx, message) {
       if (message.kind !== 'event') return;
@@ -49,6 +52,14 @@ export function apiKeyProjection(schema: string): Reactor {
         );
       } else if (event.type === 'ApiKeyRevoked') {
         await tx.query(`INSERT INTO ${t} (key_id, revoked) VALUES ($1, true) ON CONFLICT (key_id) DO UPDATE SET revoked = true`, [event.data.keyId]);
+      } else if (event.type === 'PrincipalSuspended') {
+        await tx.query(
+          `INSERT INTO ${suspensions(schema)} (subject, reason, suspended_at_ms) VALUES ($1, $2, $3) ON CONFLICT (subject) DO UPDATE SET reason = excluded.reason, suspended_at_ms = excluded.suspended_at_ms`,
+          [event.data.subject, event.data.reason, event.envelope.occurredAt],
+        );
+      } else if (event.type === 'PrincipalReinstated') {
+        // Per-stream order holds on the topic (keyed by stream), so a reinstatement follows its suspension.
+        await tx.query(`DELETE FROM ${suspensions(schema)} WHERE subject = $1`, [event.data.subject]);
       }
     },
   };
@@ -64,3 +75,14 @@ export async function findProjectedApiKey(db: Sql, schema: string, keyId: string
   };
 }
 
+
+/** Why a principal is suspended, or null when it is not (as far as this service has seen). */
+export async function findSuspension(db: Sql, schema: string, subject: string): Promise<string | null> {
+  const [row] = await db.query<{ reason: string }>(`SELECT reason FROM ${suspensions(schema)} WHERE subject = $1`, [subject]);
+  return row?.reason ?? null;
+}
+
+/** Every suspended principal this service knows of. */
+export function listSuspensions(db: Sql, schema: string): Promise<Array<{ subject: string; reason: string; suspended_at_ms: string }>> {
+  return db.query(`SELECT subject, reason, suspended_at_ms FROM ${suspensions(schema)} ORDER BY subject`);
+}

@@ -141,6 +141,33 @@ describe('access control on every route (embedded runtime)', () => {
     });
   });
 
+  it('given a suspended principal, then its API keys and its identity-provider tokens are refused until it is reinstated', async () => {
+    const key = await issueApiKey(client, admin, 'jane@example.test', ['data-steward']);
+    const token = await jwt({ roles: ['data-steward'] });
+    expect((await request('GET', '/lineage/sources', key.token)).status).toBe(200);
+    expect((await request('GET', '/lineage/sources', token)).status).toBe(200);
+
+    await expect(client.call('audit', 'POST', '/access/principals/jane@example.test/suspend', holders.admin, {})).rejects.toMatchObject({ status: 400, code: 'ACCESS.REASON_REQUIRED' });
+    await expect(client.call('audit', 'POST', '/access/principals/jane@example.test/suspend', holders['data-steward'], { reason: 'x' })).rejects.toMatchObject({ status: 403 });
+    expect(await client.call('audit', 'POST', '/access/principals/jane@example.test/suspend', admin, { reason: 'laptop stolen' }))
+      .toEqual({ subject: 'jane@example.test', suspended: true, changed: true });
+    for (const credential of [key.token, token]) {
+      expect(await request('GET', '/lineage/sources', credential)).toEqual({ status: 401, code: 'AUTH.PRINCIPAL_SUSPENDED' });
+      expect(await request('GET', '/monitoring/models/m/versions/1', credential)).toEqual({ status: 401, code: 'AUTH.PRINCIPAL_SUSPENDED' });
+    }
+    await client.eventually('every service to project the suspension', async () => {
+      const rows = await Promise.all(host.kernels.map((k) => host.kernels[0].runtime.db.query(
+        `SELECT 1 FROM ${k.runtime.schema}.suspended_principals_v1 WHERE subject = $1`, ['jane@example.test'])));
+      return rows.every((r) => r.length === 1);
+    });
+    expect(await client.call('audit', 'GET', '/access/principals/suspended', admin)).toEqual([expect.objectContaining({ subject: 'jane@example.test', reason: 'laptop stolen' })]);
+
+    expect(await client.call('audit', 'POST', '/access/principals/jane@example.test/reinstate', admin, { reason: 'new laptop' }))
+      .toEqual({ subject: 'jane@example.test', suspended: false, changed: true });
+    expect((await request('GET', '/lineage/sources', key.token)).status).toBe(200);
+    expect((await request('GET', '/lineage/sources', token)).status).toBe(200);
+  });
+
   it('keeps only the hash: no table, event or list response ever holds a key\'s secret', async () => {
     const key = await issueApiKey(client, admin, 'secretive', ['ml-engineer']);
     const { secret } = parseApiKey(key.token)!;

@@ -43,6 +43,26 @@ export interface ApiKeyRevoked {
   readonly data: ApiKeyRevokedData;
 }
 
+export interface PrincipalReinstatedData {
+  readonly subject: string;
+  readonly reason: string;
+}
+
+export interface PrincipalReinstated {
+  readonly type: 'PrincipalReinstated';
+  readonly data: PrincipalReinstatedData;
+}
+
+export interface PrincipalSuspendedData {
+  readonly subject: string;
+  readonly reason: string;
+}
+
+export interface PrincipalSuspended {
+  readonly type: 'PrincipalSuspended';
+  readonly data: PrincipalSuspendedData;
+}
+
 export interface ArtifactLoggedData {
   readonly runId: string;
   readonly path: string;
@@ -1169,7 +1189,9 @@ export interface ReviewCaseOpened {
 
 export type AuditEvent =
   | ApiKeyIssued
-  | ApiKeyRevoked;
+  | ApiKeyRevoked
+  | PrincipalReinstated
+  | PrincipalSuspended;
 
 export type ExperimentEvent =
   | ArtifactLogged
@@ -1262,6 +1284,8 @@ export type EventContext = 'audit' | 'experiment' | 'lineage' | 'monitoring' | '
 export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   ApiKeyIssued: 'audit',
   ApiKeyRevoked: 'audit',
+  PrincipalReinstated: 'audit',
+  PrincipalSuspended: 'audit',
   ArtifactLogged: 'experiment',
   ExperimentCreated: 'experiment',
   FairnessMetricsComputed: 'experiment',

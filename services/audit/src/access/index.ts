@@ -3,6 +3,7 @@ import type { ApiKeyDirectory, PlatformSettings } from '@mgov/http-edge';
 import type { ReadModel, Reactor, ServiceRuntime } from '@mgov/service-runtime';
 import { ApiKeyService } from './application/api-key-service';
 import { bootstrapToken, ensureBootstrapAdmin } from './application/bootstrap-admin';
+import { PrincipalSuspensions } from './application/principal-suspensions';
 import { AccessHttpModule } from './http/access-http.module';
 
 /** Access control's share of the audit service. */
@@ -20,11 +21,12 @@ export interface AccessControl {
 export function accessControl(runtime: ServiceRuntime, settings: PlatformSettings): AccessControl {
   const token = bootstrapToken(settings.bootstrapToken);
   const keys = new ApiKeyService(runtime);
+  const principals = new PrincipalSuspensions(runtime);
   return {
     readModels: [keys.readModel],
     reactors: [],
-    http: AccessHttpModule.register(keys),
-    apiKeys: { find: (keyId) => keys.find(keyId) },
+    http: AccessHttpModule.register(keys, principals),
+    apiKeys: { find: (keyId) => keys.find(keyId), suspension: (subject) => principals.suspension(subject) },
     onStarted: () => ensureBootstrapAdmin(keys, {
       token,
       notice: settings.notice ?? ((text) => void process.stderr.write(text)),

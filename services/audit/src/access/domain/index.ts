@@ -1,1 +1,2 @@
 export * from './api-key';
+export * from './principal';
