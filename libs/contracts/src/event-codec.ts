@@ -68,7 +68,13 @@ export class AvroCodec {
   }
 
   decodeEvent(bytes: Buffer): EnvelopedEvent {
-    const { name, value } = this.decode<{ envelope: Envelope; data: unknown }>(bytes);
+    return this.asEvent(this.decode(bytes));
+  }
+
+  /** An already decoded message as an event, so a consumer that had to look at its name decodes once. */
+  asEvent(decoded: { name: string; value: unknown }): EnvelopedEvent {
+    const { name } = decoded;
+    const value = decoded.value as { envelope: Envelope; data: unknown } | null;
     if (!value || typeof value !== 'object' || !('envelope' in value)) {
       throw new ContractError('CONTRACTS.UNKNOWN_EVENT_TYPE', `${name} is a message, not an event with an envelope`);
     }

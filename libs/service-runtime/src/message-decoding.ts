@@ -9,7 +9,7 @@ export function decodeMessage(codec: AvroCodec, message: ReceivedMessage): Decod
     return { kind: 'prediction', prediction: decoded.value as Prediction, topic: message.topic };
   }
   return {
-    kind: 'event', event: codec.decodeEvent(message.value), topic: message.topic,
+    kind: 'event', event: codec.asEvent(decoded), topic: message.topic,
     bytes: message.value, partition: message.partition, offset: message.offset,
   };
 }
