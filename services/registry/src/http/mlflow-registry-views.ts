@@ -65,11 +65,18 @@ export function candidateVersion(row: CandidateRow) {
 }
 
 /** The equality or LIKE clauses of an MLflow search filter this API supports (`name`, `run_id`), joined by AND. */
-export function parseFilter(filter: unknown): { name?: { op: '=' | 'LIKE' | 'ILIKE'; value: string }; runId?: string } {
+export function parseFilter(filter: unknown): { name?: { op: '=' | 'LIKE' | 'ILIKE'; value: string }; runId?: string; none?: boolean } {
   if (filter === undefined || filter === null || filter === '') return {};
   if (typeof filter !== 'string') throw invalid('filter must be a string');
   const result: ReturnType<typeof parseFilter> = {};
   for (const clause of filter.split(/\s+AND\s+/i)) {
+    // MGov keeps no MLflow tags on models: `tag.x != 'v'` holds for every model, `tag.x = 'v'` for none
+    // (the client adds `tag.mlflow.prompt.is_prompt != 'true'` to its searches).
+    const tag = /^\s*tags?\.(`[^`]+`|[\w.]+)\s*(=|!=)\s*(['"]).*\3\s*$/i.exec(clause);
+    if (tag) {
+      if (tag[2] === '=') result.none = true;
+      continue;
+    }
     const match = /^\s*(name|run_id)\s*(=|LIKE|ILIKE)\s*(['"])(.*)\3\s*$/i.exec(clause);
     if (!match) throw invalid(`unsupported filter clause ${JSON.stringify(clause)}; use name = '…', name LIKE '…' or run_id = '…'`);
     const [, key, op, , value] = match;
@@ -80,7 +87,8 @@ export function parseFilter(filter: unknown): { name?: { op: '=' | 'LIKE' | 'ILI
   return result;
 }
 
-export function matchesName(name: string, clause?: { op: '=' | 'LIKE' | 'ILIKE'; value: string }): boolean {
+export function matchesName(name: string, clause?: { op: '=' | 'LIKE' | 'ILIKE'; value: string }, none = false): boolean {
+  if (none) return false;
   if (!clause) return true;
   if (clause.op === '=') return name === clause.value;
   const pattern = new RegExp(`^${clause.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, clause.op === 'ILIKE' ? 'i' : '');

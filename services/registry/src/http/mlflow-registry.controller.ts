@@ -87,10 +87,10 @@ export class MlflowRegistryController {
   @Get('registered-models/search')
   @Requires(...READERS)
   async searchRegisteredModels(@Query() query: Json) {
-    const { name } = parseFilter(query.filter);
+    const { name, none } = parseFilter(query.filter);
     const limit = maxResults(query.max_results, 100);
     const offset = offsetOf(query.page_token);
-    const names = (await this.registry.listModels()).map((m) => m.model_name).filter((n) => matchesName(n, name));
+    const names = (await this.registry.listModels()).map((m) => m.model_name).filter((n) => matchesName(n, name, none));
     const page = names.slice(offset, offset + limit);
     const models = [];
     for (const n of page) models.push(await this.registeredModel(n));
@@ -133,13 +133,13 @@ export class MlflowRegistryController {
   @Get('model-versions/search')
   @Requires(...READERS)
   async searchModelVersions(@Query() query: Json) {
-    const { name, runId } = parseFilter(query.filter);
+    const { name, runId, none } = parseFilter(query.filter);
     const limit = maxResults(query.max_results, 10_000);
     const offset = offsetOf(query.page_token);
     const rows = await this.registry.runtimeQuery<ModelVersionRow>(
       `SELECT * FROM ${this.registry.versions.table} WHERE ($1::text IS NULL OR run_id = $1) ORDER BY model_name, version DESC`, [runId ?? null],
     );
-    const matching = rows.filter((r) => matchesName(r.model_name, name));
+    const matching = rows.filter((r) => matchesName(r.model_name, name, none));
     const versions = [];
     for (const row of matching.slice(offset, offset + limit)) versions.push(await this.ready(row));
     return { model_versions: versions, ...(offset + limit < matching.length ? { next_page_token: String(offset + limit) } : {}) };
