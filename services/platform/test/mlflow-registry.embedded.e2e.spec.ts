@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { issueApiKey, type KeyHolder, MgovClient, prepareEligibleDataset, untilKnownEverywhere } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
-import { startEmbeddedPlatform } from '../../platform/src/embedded-platform';
-import { bootstrapAdmin } from '../../platform/test/access.fixture';
+import { startEmbeddedPlatform } from '../src/embedded-platform';
+import { bootstrapAdmin } from './access.fixture';
 
-const SCRIPT = resolve(__dirname, 'compat/mlflow_registry.py');
+const SCRIPT = resolve(__dirname, '../../registry/test/compat/mlflow_registry.py');
 type Json = Record<string, unknown>;
 
 function requireMlflowPython(): void {
