@@ -96,6 +96,19 @@ describe('experiment tracking on PostgreSQL', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("takes MLflow's latest value: highest step, then timestamp, then value, NaN below every number", async () => {
+    const { experimentId } = await experiments.createExperiment({ name: 'latest' }, ada);
+    const runId = (await experiments.createRun({ experimentId }, ada)).info.run_id;
+    await experiments.logData(runId, { metrics: [{ key: 'a', value: Number.NaN, timestamp: 5, step: 1 }, { key: 'b', value: 2, timestamp: 5, step: 1 }] }, ada);
+    await experiments.logData(runId, { metrics: [{ key: 'a', value: 1, timestamp: 5, step: 1 }, { key: 'b', value: Number.NaN, timestamp: 5, step: 1 }] }, ada);
+    await experiments.logData(runId, { metrics: [{ key: 'b', value: 0, timestamp: 4, step: 1 }, { key: 'c', value: 9, timestamp: 9, step: 0 }, { key: 'c', value: 3, timestamp: 1, step: 2 }] }, ada);
+    const latest = Object.fromEntries((await experiments.queries.run(runId)).data.metrics.map((m) => [m.key, m.value]));
+    expect(latest).toEqual({ a: 1, b: 2, c: 3 });
+    await experiments.updateRun(runId, { status: 'FINISHED' }, ada);
+    const completed = (await kernel.runtime.store.readStream(`run:${runId}`)).map((e) => kernel.runtime.codec.decodeEvent(e.data)).find((e) => e.type === 'RunCompleted')!;
+    expect((completed.data as { metrics: object }).metrics).toEqual({ a: 1, b: 2, c: 3 });
+  });
+
   it('writes nothing for a refused call: over the limits, a changed param, an ended run', async () => {
     const { experimentId } = await experiments.createExperiment({ name: 'limits' }, ada);
     const runId = (await experiments.createRun({ experimentId }, ada)).info.run_id;

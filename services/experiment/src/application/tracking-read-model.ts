@@ -1,5 +1,6 @@
 import type { EnvelopedEvent } from '@mgov/contracts';
 import type { Sql } from '@mgov/event-store';
+import { isLater } from '@mgov/experiment-domain';
 import type { ReadModel } from '@mgov/service-runtime';
 
 /** The tables behind the tracking queries (MLflow's and MGov's own). */
@@ -66,11 +67,11 @@ async function addPoints(tx: Sql, t: TrackingTables, runId: string, version: num
      ON CONFLICT DO NOTHING`,
     [runId, version, points.map((p) => p.key), points.map((p) => p.value), points.map((p) => p.timestamp), points.map((p) => p.step)],
   );
-  // One row per key in the upsert (PostgreSQL refuses to update a row twice in one statement).
+  // One row per key in the upsert (PostgreSQL refuses to update a row twice in one statement). NaN ranks
+  // below every number here as in MLflow, though PostgreSQL sorts it above them.
   const latest = new Map<string, Point>();
   for (const p of points) {
-    const seen = latest.get(p.key);
-    if (!seen || p.step > seen.step || (p.step === seen.step && (p.timestamp > seen.timestamp || (p.timestamp === seen.timestamp && p.value > seen.value)))) latest.set(p.key, p);
+    if (isLater(p, latest.get(p.key))) latest.set(p.key, p);
   }
   const rows = [...latest.values()];
   await tx.query(
@@ -78,7 +79,8 @@ async function addPoints(tx: Sql, t: TrackingTables, runId: string, version: num
      SELECT $1, k, v, ts, s FROM unnest($2::text[], $3::float8[], $4::bigint[], $5::bigint[]) AS p(k, v, ts, s)
      ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step
      WHERE (excluded.step, excluded.timestamp) > (${t.latest}.step, ${t.latest}.timestamp)
-        OR ((excluded.step, excluded.timestamp) = (${t.latest}.step, ${t.latest}.timestamp) AND excluded.value > ${t.latest}.value)`,
+        OR ((excluded.step, excluded.timestamp) = (${t.latest}.step, ${t.latest}.timestamp) AND excluded.value <> 'NaN'::float8
+            AND (${t.latest}.value = 'NaN'::float8 OR excluded.value > ${t.latest}.value))`,
     [runId, rows.map((p) => p.key), rows.map((p) => p.value), rows.map((p) => p.timestamp), rows.map((p) => p.step)],
   );
 }
