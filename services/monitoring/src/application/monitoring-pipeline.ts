@@ -114,6 +114,19 @@ export class MonitoringPipeline {
       })));
       this.gauges.deadLettered(dead.length);
     }
+    try {
+      await this.countAndStore(decoded, dead);
+    } catch (error) {
+      log.warn({ err: error, messages: messages.length }, 'batch not stored; it will be delivered again');
+      // The rings were counted in memory before the transaction failed: reload them from the last commit.
+      this.monitors.clear();
+      throw error;
+    }
+    this.gauges.consumed(decoded.length, this.join.size);
+  }
+
+  private async countAndStore(decoded: ReadonlyArray<{ message: ReceivedMessage; prediction?: Prediction; outcome?: Outcome }>, dead: readonly ReceivedMessage[]) {
+    const messages = [...decoded.map((d) => d.message), ...dead];
     await this.runtime.db.transaction(async (tx) => {
       const resumeAt = await this.resumePoints(tx, messages);
       const touched = new Set<Monitor>();
@@ -139,7 +152,6 @@ export class MonitoringPipeline {
         );
       }
     });
-    this.gauges.consumed(decoded.length, this.join.size);
   }
 
   private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {

@@ -26,7 +26,7 @@ export interface WindowCounts {
   numeric: Record<string, number[]>;
   /** Baseline categories start at 0; `''` counts missing values. */
   categorical: Record<string, Record<string, number>>;
-  /** `${truth}\u0000${predicted}` → count. */
+  /** `${truth}\u001f${predicted}` → count. */
   confusion: Record<string, number>;
   /** Score histograms of labelled positives and negatives. */
   scores: { positive: number[]; negative: number[] };
@@ -103,8 +103,8 @@ export interface LabelTarget {
 export function countLabel(counts: WindowCounts, target: LabelTarget, truth: string, positiveClass: string): void {
   counts.labelled += 1;
   const predicted = target.predictedClass ?? '';
-  const classes = new Set(Object.keys(counts.confusion).flatMap((k) => k.split('\u0000'))).size;
-  const key = `${truth}\u0000${predicted}`;
+  const classes = new Set(Object.keys(counts.confusion).flatMap((k) => k.split('\u001f'))).size;
+  const key = `${truth}\u001f${predicted}`;
   if (counts.confusion[key] !== undefined || classes < MAX_CLASSES) counts.confusion[key] = (counts.confusion[key] ?? 0) + 1;
   const positive = truth === positiveClass;
   if (target.score !== null && Number.isFinite(target.score)) (positive ? counts.scores.positive : counts.scores.negative)[scoreBin(target.score)]! += 1;

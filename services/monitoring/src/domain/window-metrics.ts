@@ -117,7 +117,7 @@ function rocAuc(positive: readonly number[], negative: readonly number[]): numbe
 
 function performanceMetrics(counts: WindowCounts, positiveClass: string, baseline: Readonly<Record<string, number>>): PerformanceMetric[] {
   const cells = Object.entries(counts.confusion).map(([key, c]) => {
-    const [truth, predicted] = key.split('\u0000') as [string, string];
+    const [truth, predicted] = key.split('\u001f') as [string, string];
     return { truth, predicted, c };
   });
   const total = cells.reduce((s, x) => s + x.c, 0);
