@@ -40,13 +40,13 @@ approval:
   });
 
   it('publishes a YAML review policy as a versioned event; the same document again changes nothing', async () => {
-    const first = await host.call('PUT', '/registry/policies/model:credit', REVIEWER, { document: POLICY_YAML });
+    const first = await host.call('POST', '/registry/policies/model:credit', REVIEWER, { document: POLICY_YAML });
     expect(first).toMatchObject({ status: 200, body: { policyId: 'model:credit@v1', changed: true } });
-    expect((await host.call('PUT', '/registry/policies/model:credit', REVIEWER, { document: POLICY_YAML })).body).toMatchObject({ policyId: 'model:credit@v1', changed: false });
-    const bad = await host.call('PUT', '/registry/policies/model:credit', REVIEWER, { document: 'approval:\n  requiredApprovals: 0\n' });
+    expect((await host.call('POST', '/registry/policies/model:credit', REVIEWER, { document: POLICY_YAML })).body).toMatchObject({ policyId: 'model:credit@v1', changed: false });
+    const bad = await host.call('POST', '/registry/policies/model:credit', REVIEWER, { document: 'approval:\n  requiredApprovals: 0\n' });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'REGISTRY.INVALID_POLICY' } } });
-    expect((await host.call('PUT', '/registry/policies/model:credit', REVIEWER, { document: 'security: [' })).body.error?.code).toBe('REGISTRY.INVALID_POLICY');
-    expect((await host.call('PUT', '/registry/policies/model:credit', SCIENTIST, { document: POLICY_YAML })).status).toBe(403);
+    expect((await host.call('POST', '/registry/policies/model:credit', REVIEWER, { document: 'security: [' })).body.error?.code).toBe('REGISTRY.INVALID_POLICY');
+    expect((await host.call('POST', '/registry/policies/model:credit', SCIENTIST, { document: POLICY_YAML })).status).toBe(403);
     const published = await host.events('ReviewPolicyPublished');
     expect(published).toHaveLength(1);
     expect(published[0]!.data).toMatchObject({ scope: 'model:credit', policyVersion: 1, document: POLICY_YAML, publishedBy: 'grace' });

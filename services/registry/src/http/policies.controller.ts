@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import type { CommandMetadata } from '@mgov/decider';
 import { Metadata, Requires } from '@mgov/http-edge';
 import type { RegistryService } from '../application/registry-service';
@@ -10,7 +10,7 @@ export class PoliciesController {
   constructor(@Inject(REGISTRY_SERVICE) private readonly registry: RegistryService) {}
 
   /** Publishes `{document: "<yaml>"}` as the scope's next version (the same document again changes nothing). */
-  @Put(':scope')
+  @Post(':scope')
   @HttpCode(200)
   @Requires('model-reviewer')
   publish(@Param('scope') scope: string, @Body() body: { document?: string }, @Metadata() metadata: CommandMetadata) {
