@@ -42,7 +42,7 @@ describe('review cases, quarantine release and retraining runs (retraining as it
     await rt.start({
       MGOV_REVIEW_WEBHOOK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, MGOV_REVIEW_WEBHOOK_SECRET: SECRET,
       MGOV_REVIEW_WEBHOOK_ATTEMPTS: '3', MGOV_REVIEW_WEBHOOK_BACKOFF_MS: '50', MGOV_REVIEW_ACK_DEADLINE_MS: '4000',
-      MGOV_RETRAINING_COMMANDS: JSON.stringify(commands), MGOV_RETRAINING_TIMEOUT_MS: '1500', MGOV_RETRAINING_MAX_ATTEMPTS: '2',
+      MGOV_RETRAINING_COMMANDS: JSON.stringify(commands), MGOV_RETRAINING_TIMEOUT_MS: '1500', MGOV_RETRAINING_MAX_ATTEMPTS: '2', MGOV_RETRAINING_RETRY_BACKOFF_MS: '300',
     });
     [reviewer, submitter, engineer] = await Promise.all([
       rt.issueKey('rita', ['model-reviewer']), rt.issueKey('sam', ['model-reviewer', 'data-scientist']), rt.issueKey('mia', ['ml-engineer']),

@@ -61,7 +61,8 @@ export async function takeAlert(runtime: ServiceRuntime, trainingData: TrainingD
   const metadata = { actor: SERVICE_ACTOR, now: runtime.clock.now(), correlationId: event.envelope.correlationId, causationId: event.envelope.eventId };
   const alert: AlertEvidence & { detector: Detector } = {
     alertId, alertType: event.type, detector, severity, modelName, modelVersion, digest, summary, evidence: JSON.stringify(evidence),
-    windowIndex, windowStart, windowEnd, datasetVersionIds: model?.datasetVersionIds ?? [], deploymentIds: [],
+    windowIndex, windowStart, windowEnd, datasetVersionIds: model?.datasetVersionIds ?? [],
+    deploymentIds: await trainingData.servingDeployments(tx, modelName, modelVersion),
   };
   const caseEvents = await runtime.commands.execute({
     streamId: reviewCaseStreamId(modelName, modelVersion, detector), decider: reviewCaseDecider, links: retrainingLinks, tx,

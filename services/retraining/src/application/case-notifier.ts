@@ -15,7 +15,8 @@ const SERVICE_ACTOR = { id: 'retraining', role: 'service' } as const;
  * delivery is a fact on the case, never a lost case. Also escalates cases left unacknowledged.
  */
 export class CaseNotifier {
-  private readonly inFlight = new Set<string>();
+  /** Notifications being sent, or sent and recorded but maybe not yet projected (id → when taken). */
+  private readonly taken = new Map<string, number>();
 
   constructor(
     private readonly runtime: ServiceRuntime,
@@ -31,14 +32,19 @@ export class CaseNotifier {
     const pending = await this.runtime.db.query<{ notification_id: string; case_id: string; kind: string; payload: unknown }>(
       `SELECT notification_id, case_id, kind, payload FROM ${this.tables.notifications} WHERE status = 'pending' ORDER BY created_at LIMIT 50`,
     );
+    const now = this.runtime.clock.now();
+    for (const [id, at] of this.taken) if (now - at > 10 * 60_000) this.taken.delete(id);
     for (const row of pending) {
-      if (this.inFlight.has(row.notification_id)) continue;
-      this.inFlight.add(row.notification_id);
-      void this.deliver(url, row).finally(() => this.inFlight.delete(row.notification_id));
+      if (this.taken.has(row.notification_id)) continue;
+      this.taken.set(row.notification_id, now);
+      void this.deliver(url, row).then((recorded) => {
+        // A delivery whose outcome could not be recorded is sent again on a later tick.
+        if (!recorded) this.taken.delete(row.notification_id);
+      });
     }
   }
 
-  private async deliver(url: string, row: { notification_id: string; case_id: string; kind: string; payload: unknown }): Promise<void> {
+  private async deliver(url: string, row: { notification_id: string; case_id: string; kind: string; payload: unknown }): Promise<boolean> {
     const { secret, attempts, backoffMs, timeoutMs } = this.config.notifications;
     let last = { ok: false, statusCode: 0, error: '' };
     let attempt = 0;
@@ -49,7 +55,7 @@ export class CaseNotifier {
       if (attempt < attempts) await this.sleep(backoffMs * 2 ** (attempt - 1));
     }
     const outcome = last.ok ? { delivered: true as const, statusCode: last.statusCode } : { delivered: false as const, lastError: last.error || `HTTP ${last.statusCode}` };
-    await this.record(row.case_id, { type: 'RecordNotification', caseId: row.case_id, notificationId: row.notification_id, endpoint: url, attempts: attempt, outcome, metadata: this.metadata(row.case_id) });
+    return this.record(row.case_id, { type: 'RecordNotification', caseId: row.case_id, notificationId: row.notification_id, endpoint: url, attempts: attempt, outcome, metadata: this.metadata(row.case_id) });
   }
 
   private async escalate(): Promise<void> {
@@ -68,11 +74,13 @@ export class CaseNotifier {
     return { actor: SERVICE_ACTOR, now: this.runtime.clock.now(), correlationId: caseId, causationId: null };
   }
 
-  private async record(caseId: string, command: ReviewCaseCommand): Promise<void> {
+  private async record(caseId: string, command: ReviewCaseCommand): Promise<boolean> {
     try {
       await this.runtime.commands.execute({ streamId: `review-case:${caseStreamKey(caseId)}`, decider: reviewCaseDecider, links: retrainingLinks, command });
+      return true;
     } catch (error) {
       log.warn({ err: error, caseId, command: command.type }, 'could not record on the case; retried on the next tick');
+      return false;
     }
   }
 }

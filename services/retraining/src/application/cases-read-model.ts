@@ -78,15 +78,15 @@ export function reviewCasesReadModel(schema: string): ReadModel & { table: strin
         }
         case 'ReviewCaseAlertAdded': {
           const { caseId, datasetVersionIds, deploymentIds, evidence, ...alert } = event.data;
-          await tx.query(
+          const [joined] = await tx.query<{ alerts: number }>(
             `UPDATE ${table} SET ${append('alert_ids', '$2')}, ${append('alerts', '$3')}, digest = $4, dataset_version_ids = $5, deployment_ids = $6,
                severity = CASE WHEN $7 = 'breach' THEN 'breach' ELSE severity END
-             WHERE case_id = $1 AND NOT alert_ids ? $8`,
+             WHERE case_id = $1 AND NOT alert_ids ? $8 RETURNING jsonb_array_length(alert_ids) AS alerts`,
             [caseId, JSON.stringify(alert.alertId), JSON.stringify({ ...alert, evidence: JSON.parse(evidence) as unknown, receivedAt: at(event) }), alert.digest,
               JSON.stringify(datasetVersionIds), JSON.stringify(deploymentIds), alert.severity, alert.alertId],
           );
           // The opening already notified; a breach joining an open case is news too.
-          if (alert.severity === 'breach' && event.envelope.streamVersion > 2) await notify(tx, event, caseId, 'breach');
+          if (alert.severity === 'breach' && joined && joined.alerts > 1) await notify(tx, event, caseId, 'breach');
           return;
         }
         case 'ReviewCaseAcknowledged':

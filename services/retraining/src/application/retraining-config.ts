@@ -8,6 +8,8 @@ export interface RetrainingConfig {
   readonly params: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** Pause before attempt n+1: this, doubled per failed attempt. */
+  readonly retryBackoffMs: number;
   readonly logTailLines: number;
   readonly runnerWebhook: { readonly url: string; readonly secret: string } | null;
   readonly notifications: { readonly url: string | null; readonly secret: string; readonly attempts: number; readonly backoffMs: number; readonly timeoutMs: number };
@@ -36,6 +38,7 @@ export function retrainingConfig(env: NodeJS.ProcessEnv = process.env): Retraini
     params: json('MGOV_RETRAINING_PARAMS', env.MGOV_RETRAINING_PARAMS, {}),
     timeoutMs: int(env.MGOV_RETRAINING_TIMEOUT_MS, 60 * 60_000),
     maxAttempts: Math.max(1, int(env.MGOV_RETRAINING_MAX_ATTEMPTS, 3)),
+    retryBackoffMs: int(env.MGOV_RETRAINING_RETRY_BACKOFF_MS, 30_000),
     logTailLines: int(env.MGOV_RETRAINING_LOG_TAIL_LINES, 40),
     runnerWebhook: env.MGOV_RETRAINING_WEBHOOK_URL ? { url: env.MGOV_RETRAINING_WEBHOOK_URL, secret: env.MGOV_RETRAINING_WEBHOOK_SECRET ?? '' } : null,
     notifications: {

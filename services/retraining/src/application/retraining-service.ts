@@ -84,15 +84,25 @@ export class RetrainingService {
     return this.ticking;
   }
 
-  listCases(filter: CaseFilter = {}): Promise<ReviewCaseRow[]> {
+  /**
+   * Cases with their links; an alert that overtook the registry's ModelVersionRegistered (another
+   * topic) recorded no training data, so the model version's is filled in when known by now.
+   */
+  private casesWhere(condition: string, params: unknown[]): Promise<ReviewCaseRow[]> {
     return this.runtime.db.query<ReviewCaseRow>(
-      `SELECT * FROM ${this.cases.table} WHERE ($1::text IS NULL OR model_name = $1) AND ($2::text IS NULL OR status = $2) ORDER BY opened_at, case_id`,
-      [filter.model ?? null, filter.status ?? null],
+      `SELECT c.*, CASE WHEN jsonb_array_length(c.dataset_version_ids) = 0 THEN COALESCE(v.dataset_version_ids, '[]'::jsonb) ELSE c.dataset_version_ids END AS dataset_version_ids
+         FROM ${this.cases.table} c LEFT JOIN ${this.data.tables.versions} v ON v.model_name = c.model_name AND v.version = c.model_version
+        WHERE ${condition} ORDER BY c.opened_at, c.case_id`,
+      params,
     );
   }
 
+  listCases(filter: CaseFilter = {}): Promise<ReviewCaseRow[]> {
+    return this.casesWhere('($1::text IS NULL OR c.model_name = $1) AND ($2::text IS NULL OR c.status = $2)', [filter.model ?? null, filter.status ?? null]);
+  }
+
   async getCase(caseId: string): Promise<ReviewCaseRow> {
-    const [row] = await this.runtime.db.query<ReviewCaseRow>(`SELECT * FROM ${this.cases.table} WHERE case_id = $1`, [caseId]);
+    const [row] = await this.casesWhere('c.case_id = $1', [caseId]);
     if (!row) throw new DomainError('RETRAINING.CASE_NOT_FOUND', `no review case ${caseId}; list them with GET /retraining/cases`, 404);
     return row;
   }

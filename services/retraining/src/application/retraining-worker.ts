@@ -35,9 +35,14 @@ export class RetrainingWorker {
     );
     for (const row of rows) {
       if (row.status === 'waiting_for_data') await this.selectData(row);
-      else if ((row.status === 'requested' || row.status === 'retrying') && row.approved_by && row.dataset_version_id) await this.start(row);
+      else if ((row.status === 'requested' || (row.status === 'retrying' && this.backedOff(row))) && row.approved_by && row.dataset_version_id) await this.start(row);
       else if (row.status === 'running') await this.sweep(row);
     }
+  }
+
+  private backedOff(row: RetrainingRow): boolean {
+    const failedAt = new Date(row.updated_at).getTime();
+    return this.runtime.clock.now() >= failedAt + this.config.retryBackoffMs * 2 ** Math.max(0, row.attempts - 1);
   }
 
   private async selectData(row: RetrainingRow): Promise<void> {

@@ -23,7 +23,7 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/retraining`.
 (url ? describe : describe.skip)('training data for retraining (on PostgreSQL)', () => {
   const schema = `training_data_it_${randomBytes(3).toString('hex')}`;
-  const { reactor, newestEligibleFor, modelVersion } = trainingData(schema);
+  const { reactor, newestEligibleFor, modelVersion, servingDeployments } = trainingData(schema);
   let db: Database;
   const deliver = async (...events: DomainEvent[]) => {
     for (const event of events) {
@@ -60,6 +60,16 @@ const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({
     expect(await newestEligibleFor(db, 'm', 1)).toBe('gated3');
     await deliver({ type: 'DatasetVersionTrainingEligibilityRevoked', data: { datasetVersionId: 'gated3', reason: 'license revoked', sourceIds: ['crm'] } });
     expect(await newestEligibleFor(db, 'm', 1)).toBe('gated2');
+  });
+
+  it('knows which deployments serve a model version', async () => {
+    const rolledOut = (deploymentId: string, replaced: string | null = null): DomainEvent => ({
+      type: 'DeploymentRolledOut', data: { deploymentId, modelName: 'm', version: 1, environment: 'production', location: 'gitops', replacedDeploymentId: replaced },
+    });
+    await deliver(rolledOut('d1'), rolledOut('d2'));
+    expect(await servingDeployments(db, 'm', 1)).toEqual(['d1', 'd2']);
+    await deliver({ type: 'DeploymentRolledBack', data: { deploymentId: 'd1', modelName: 'm', version: 1, environment: 'production', reason: 'quarantined', restoredVersion: null } }, rolledOut('d3', 'd2'));
+    expect(await servingDeployments(db, 'm', 1)).toEqual(['d3']);
   });
 
   it('knows who submitted each model version', async () => {

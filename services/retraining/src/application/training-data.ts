@@ -14,11 +14,12 @@ export interface ModelVersionFacts {
 /**
  * What retraining needs to pick fresh data and to check separation of duties: every dataset version
  * with its name, order and eligibility (gate-made clearances only, revocations honoured), and each
- * registered model version's training data and submitter.
+ * registered model version's training data and submitter, and the deployments serving it.
  */
 export function trainingData(schema: string) {
   const datasets = `${schema}.dataset_versions_v2`;
   const versions = `${schema}.model_versions_v2`;
+  const deployments = `${schema}.deployments_v1`;
   const reactor: Reactor = {
     name: 'training-data-v2',
     topics: [Topics.events('lineage'), Topics.events('registry')],
@@ -29,6 +30,8 @@ export function trainingData(schema: string) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${versions} (
         model_name text NOT NULL, version int NOT NULL, digest text NOT NULL, dataset_version_ids jsonb NOT NULL, submitted_by text NOT NULL,
         PRIMARY KEY (model_name, version))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${deployments} (
+        deployment_id text PRIMARY KEY, model_name text NOT NULL, version int NOT NULL, environment text NOT NULL, serving boolean NOT NULL)`);
     },
     async handle(tx, message) {
       if (message.kind !== 'event') return;
@@ -60,6 +63,15 @@ export function trainingData(schema: string) {
             event.data.modelName, event.data.version, event.data.digest, JSON.stringify(event.data.datasetVersionIds), event.data.submittedBy ?? '',
           ]);
           return;
+        case 'DeploymentRolledOut':
+          if (event.data.replacedDeploymentId) await tx.query(`UPDATE ${deployments} SET serving = false WHERE deployment_id = $1`, [event.data.replacedDeploymentId]);
+          await tx.query(`INSERT INTO ${deployments} VALUES ($1, $2, $3, $4, true) ON CONFLICT (deployment_id) DO UPDATE SET serving = true`, [
+            event.data.deploymentId, event.data.modelName, event.data.version, event.data.environment,
+          ]);
+          return;
+        case 'DeploymentRolledBack':
+          await tx.query(`UPDATE ${deployments} SET serving = false WHERE deployment_id = $1`, [event.data.deploymentId]);
+          return;
         default:
           return;
       }
@@ -90,7 +102,15 @@ export function trainingData(schema: string) {
     );
     return row ? { modelName, version, digest: row.digest, datasetVersionIds: row.dataset_version_ids, submittedBy: row.submitted_by } : null;
   };
-  return { reactor, newestEligibleFor, modelVersion };
+
+  /** The deployments serving a model version now (rolled out, not rolled back or replaced). */
+  const servingDeployments = async (sql: Sql, modelName: string, version: number): Promise<string[]> => {
+    const rows = await sql.query<{ deployment_id: string }>(
+      `SELECT deployment_id FROM ${deployments} WHERE model_name = $1 AND version = $2 AND serving ORDER BY deployment_id`, [modelName, version],
+    );
+    return rows.map((r) => r.deployment_id);
+  };
+  return { reactor, newestEligibleFor, modelVersion, servingDeployments, tables: { datasets, versions, deployments } };
 }
 
 export type TrainingData = ReturnType<typeof trainingData>;
