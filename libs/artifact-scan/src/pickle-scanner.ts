@@ -1,5 +1,7 @@
 import { isDangerousGlobal } from './dangerous-globals';
 import { OPCODES } from './pickle-opcodes';
+
+const OPCODE_TABLE = Array.from({ length: 256 }, (_, code) => OPCODES.get(code));
 import type { ScanFinding } from './scan-report';
 
 export interface PickleScan {
@@ -12,9 +14,8 @@ export interface PickleScan {
 const latin1 = (bytes: Uint8Array, from: number, to: number) => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
 const utf8 = (bytes: Uint8Array, from: number, to: number) => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
 
-function readLength(bytes: Uint8Array, at: number, width: 1 | 4 | 8): number {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (width === 1) return view.readUInt8(at);
+function readLength(view: Buffer, at: number, width: 1 | 4 | 8): number {
+  if (width === 1) return view[at]!;
   if (width === 4) return view.readUInt32LE(at);
   const big = view.readBigUInt64LE(at);
   return big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
@@ -35,9 +36,12 @@ export function scanPickle(bytes: Uint8Array, member = '', extraDenied: readonly
     globals.add(global);
     if (isDangerousGlobal(module, name, extraDenied)) found('dangerous-global', `${via} imports ${global}, which can run code when the model is loaded`);
   };
+  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   let end = 0;
-  const pushed: Array<string | null> = [];
+  // STACK_GLOBAL takes the two values pushed last: only those two are tracked (null when not a string).
+  let last: string | null = null;
+  let beforeLast: string | null = null;
   const memo = new Map<number, string | null>();
   const line = (): string | null => {
     const stop = bytes.indexOf(0x0a, at);
@@ -49,7 +53,7 @@ export function scanPickle(bytes: Uint8Array, member = '', extraDenied: readonly
   while (at < bytes.length) {
     const offset = at;
     const code = bytes[at++]!;
-    const opcode = OPCODES.get(code);
+    const opcode = OPCODE_TABLE[code];
     if (!opcode) {
       found('malformed', `unknown opcode 0x${code.toString(16)} at byte ${offset}; the stream cannot be proven safe`);
       break;
@@ -58,12 +62,12 @@ export function scanPickle(bytes: Uint8Array, member = '', extraDenied: readonly
     const arg = opcode.argument;
     if (arg.kind === 'fixed') {
       if (at + arg.bytes > bytes.length) { found('malformed', `truncated ${opcode.name} at byte ${offset}`); break; }
-      if (opcode.pushes === 'memo-get') value = memo.get(readLength(bytes, at, arg.bytes === 1 ? 1 : 4)) ?? null;
-      if (opcode.name === 'BINPUT' || opcode.name === 'LONG_BINPUT') memo.set(readLength(bytes, at, arg.bytes === 1 ? 1 : 4), pushed.at(-1) ?? null);
+      if (opcode.pushes === 'memo-get') value = memo.get(readLength(view, at, arg.bytes === 1 ? 1 : 4)) ?? null;
+      if (opcode.name === 'BINPUT' || opcode.name === 'LONG_BINPUT') memo.set(readLength(view, at, arg.bytes === 1 ? 1 : 4), last);
       at += arg.bytes;
     } else if (arg.kind === 'counted') {
       if (at + arg.lengthBytes > bytes.length) { found('malformed', `truncated ${opcode.name} at byte ${offset}`); break; }
-      const length = readLength(bytes, at, arg.lengthBytes);
+      const length = readLength(view, at, arg.lengthBytes);
       at += arg.lengthBytes;
       if (at + length > bytes.length) { found('malformed', `${opcode.name} at byte ${offset} claims ${length} bytes past the end`); break; }
       if (opcode.pushes === 'string') value = opcode.name.includes('UNICODE') ? utf8(bytes, at, at + length) : latin1(bytes, at, at + length);
@@ -73,26 +77,27 @@ export function scanPickle(bytes: Uint8Array, member = '', extraDenied: readonly
       if (text === null) { found('malformed', `unterminated ${opcode.name} at byte ${offset}`); break; }
       if (opcode.pushes === 'string') value = text.replace(/^['"]|['"]$/g, '');
       if (opcode.pushes === 'memo-get') value = memo.get(Number(text)) ?? null;
-      if (opcode.name === 'PUT') memo.set(Number(text), pushed.at(-1) ?? null);
+      if (opcode.name === 'PUT') memo.set(Number(text), last);
     } else if (arg.kind === 'two-lines') {
       const module = line();
       const name = module === null ? null : line();
       if (module === null || name === null) { found('malformed', `unterminated ${opcode.name} at byte ${offset}`); break; }
       imported(module, name, opcode.name);
     }
-    if (opcode.name === 'MEMOIZE') memo.set(memo.size, pushed.at(-1) ?? null);
+    if (opcode.name === 'MEMOIZE') memo.set(memo.size, last);
     if (opcode.name === 'STACK_GLOBAL') {
-      const [module, name] = [pushed.at(-2), pushed.at(-1)];
+      const [module, name] = [beforeLast, last];
       if (typeof module === 'string' && typeof name === 'string') imported(module, name, 'STACK_GLOBAL');
       else found('unresolved-global', `STACK_GLOBAL at byte ${offset} imports a name the scanner cannot resolve statically`);
     }
-    if (opcode.pushes === 'string' || opcode.pushes === 'memo-get') pushed.push(value);
-    else if (opcode.pushes === 'other') pushed.push(null);
-    if (pushed.length > 64) pushed.splice(0, pushed.length - 64);
+    if (opcode.pushes !== 'nothing') {
+      beforeLast = last;
+      last = opcode.pushes === 'other' ? null : value;
+    }
     if (opcode.name === 'STOP') {
       end = at;
       if (bytes[at] !== 0x80) break;
-      pushed.length = 0;
+      last = beforeLast = null;
       memo.clear();
     }
   }
