@@ -47,7 +47,7 @@ describe('review cases, quarantine release and retraining runs (retraining as it
     [reviewer, submitter, engineer] = await Promise.all([
       rt.issueKey('rita', ['model-reviewer']), rt.issueKey('sam', ['model-reviewer', 'data-scientist']), rt.issueKey('mia', ['ml-engineer']),
     ]);
-    for (const name of ['cases', 'fresh', 'fails', 'hangs', 'hookdown', 'idle']) {
+    for (const name of ['cases', 'fresh', 'fails', 'hangs', 'hookdown', 'idle', 'detectors']) {
       const m = model(name);
       await rt.publish('lineage', ...datasetVersion(m, `${m}-v1`, true));
       await rt.publish('registry', modelRegistered(m, `${m}-v1`, 'sam'));
@@ -183,6 +183,22 @@ describe('review cases, quarantine release and retraining runs (retraining as it
     const failed = await until('failure', async () => ((await retrainingOf(m))?.status === 'failed' ? retrainingOf(m) : undefined), 60_000);
     expect(failed).toMatchObject({ attempts: 2, last_error: expect.stringContaining('timed out'), log_tail: expect.stringContaining('loading') });
   }, 90_000);
+
+  it('keeps one case per detector, and one quarantine and retraining for the version whichever detectors breach', async () => {
+    const m = model('detectors');
+    const window = { windowIndex: 1, windowStart: 0, windowEnd: 1 };
+    await rt.publish('monitoring',
+      enveloped({ type: 'BiasDriftDetected', data: { alertId: `${m}-b1`, modelName: m, modelVersion: 1, digest: `sha256:${m}`, severity: 'breach', attribute: 'sex', metric: 'demographic_parity_difference', value: 0.2, baseline: 0.02, threshold: 0.1, selectionRates: { f: 0.3, m: 0.5 }, ...window } }),
+      enveloped({ type: 'PerformanceDecayDetected', data: { alertId: `${m}-p1`, modelName: m, modelVersion: 1, digest: `sha256:${m}`, severity: 'breach', metric: 'f1', value: 0.6, baseline: 0.8, relativeDrop: 0.25, threshold: 0.2, labelledCount: 400, ...window } }),
+      driftAlert(m, 'warn'));
+    const cases = await until('three cases', async () => ((await caseOf(m)).length === 3 ? caseOf(m) : undefined));
+    expect(cases.map((c) => [c.detector, c.severity]).sort()).toEqual([['bias-drift', 'breach'], ['data-drift', 'warn'], ['performance-decay', 'breach']]);
+    const bias = cases.find((c) => c.detector === 'bias-drift')!;
+    expect(bias.alerts[0]).toMatchObject({ alertType: 'BiasDriftDetected', summary: expect.stringContaining('demographic_parity_difference over sex'), evidence: { selectionRates: { f: 0.3, m: 0.5 } } });
+    const streams = (type: string) => rt.logged(type).then((events) => events.filter((e) => e.stream_id.includes(m)));
+    expect(await streams('ModelQuarantined')).toHaveLength(1);
+    expect(await streams('RetrainingRequested')).toHaveLength(1);
+  }, 60_000);
 
   it('cancels a retraining; a cancelled one cannot be approved', async () => {
     const m = model('idle');
