@@ -49,7 +49,7 @@ export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
 
 export const BUILT_IN_POLICY: PolicyInForce = { policyId: 'default@v0', policy: DEFAULT_REVIEW_POLICY };
 
-export const KNOWN_FORMATS = ['onnx', 'safetensors', 'joblib', 'pickle', 'pytorch', 'keras', 'zip'] as const;
+export const KNOWN_FORMATS = ['onnx', 'safetensors', 'joblib', 'pickle', 'pytorch', 'keras', 'zip', 'tar'] as const;
 
 const invalid = (message: string) => new DomainError('REGISTRY.INVALID_POLICY', message, 400);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
