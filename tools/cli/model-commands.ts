@@ -165,6 +165,14 @@ function addRegistryCommands(model: Command): void {
         'model_name', 'version', 'tag', 'digest', 'run_id', 'candidate_id', 'dataset_version_ids', 'submitted_by', 'approved_by', 'policy_version', 'metrics', 'archived', 'quarantined', 'registered_at',
       ]));
     });
+  leaf(model, 'archive', 'archive a registered version: an event; its tag stays bound to its digest and is never reused (POST …/archive)')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version number', positiveInteger)
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .action(async (name: string, version: number, options: { reason: string }, command: Command) => {
+      const cli = cliOf(command);
+      cli.out.show(await cli.api.post<object>(`${path(name)}/versions/${version}/archive`, { reason: options.reason }), (r) => recordTable(r));
+    });
   show('show', 'a registered version: tag, digest, approvals, policy, metrics (GET …/versions/:version)');
   show('get', 'the same as show');
 }

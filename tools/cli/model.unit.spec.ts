@@ -60,6 +60,10 @@ describe('mgov model', () => {
     const list = await mgov(['model', 'list', 'credit', '--format', 'table']);
     expect(list.stdout).toMatch(/credit:1.*grace, alan.*model:credit@v2.*quarantined/);
     expect((await mgov(['model', 'show', 'credit', 'one'])).code).toBe(2);
+    stub.on('POST /registry/models/credit/versions/1/archive', { modelName: 'credit', version: 1, tag: 'credit:1', archived: true });
+    expect((await mgov(['model', 'archive', 'credit', '1', '--reason', 'superseded'])).code).toBe(0);
+    expect(stub.requests.at(-1)!.body).toEqual({ reason: 'superseded' });
+    expect((await mgov(['model', 'archive', 'credit', '1'])).code).toBe(2);
   });
 
   it('deploy requires an environment, sends the version, and exits 1 when the deployment failed', async () => {

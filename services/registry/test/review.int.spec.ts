@@ -134,6 +134,11 @@ approval:
     host.tamper(artifact.sha256, Buffer.from('swapped'));
     const submitted = await host.call('POST', '/registry/models/credit/candidates', SCIENTIST, { candidateId: 'tampered', runId, artifactDigest: digest });
     expect(submitted.body).toMatchObject({ passedGates: false, gates: { security: { passed: false, findings: expect.arrayContaining([expect.objectContaining({ check: 'artifact-readable', passed: false, detail: expect.stringMatching(/tampered/) })]) } } });
+    // Judging again changes no recorded verdict.
+    const judgedBefore = (await host.events('ReviewGateJudged')).length;
+    const rejudged = await host.call('POST', '/registry/models/credit/candidates/tampered/judge', SCIENTIST, {});
+    expect(rejudged.body).toMatchObject({ candidate_id: 'tampered', gates: { security: { passed: false } } });
+    expect((await host.events('ReviewGateJudged')).length).toBe(judgedBefore);
 
     host.tamper(JSON.parse(JSON.stringify((await host.call('GET', '/registry/models/credit/versions/1', REVIEWER)).body)).digest.slice(7), Buffer.from('evil'));
     const download = await host.call('GET', '/registry/models/credit/versions/1/artifact', REVIEWER);

@@ -103,6 +103,18 @@ export class RegistryService {
     return recordingRefusals(this.runtime, 'submit', { modelName, candidateId, details: { runId: input?.runId, artifactDigest: input?.artifactDigest } }, metadata, run);
   }
 
+  /** Runs the gates a candidate has no verdict from yet (after a failure between submission and judgement); judged gates stay as they are. */
+  async rejudge(modelName: string, candidateId: string, metadata: CommandMetadata) {
+    return recordingRefusals(this.runtime, 'judge', { modelName, candidateId }, metadata, async () => {
+      const candidate = await this.candidateState(modelName, candidateId);
+      if (!candidate) throw new DomainError('REGISTRY.CANDIDATE_NOT_FOUND', `candidate ${candidateId} was never submitted for ${modelName}`, 404);
+      if (!candidate.policyVersion) throw new DomainError('REGISTRY.NOT_REVIEWABLE', `candidate ${candidateId} was submitted before reviews had policies; submit it again`, 409);
+      await this.judge(modelName, candidateId, candidate.artifactDigest, candidate.runId, candidate.policyVersion, metadata);
+      // What is recorded, not what was just computed: a gate judged before keeps its verdict.
+      return this.eventuallyCandidate(modelName, candidateId);
+    });
+  }
+
   private async judge(modelName: string, candidateId: string, digest: string, runId: string, policyId: string, metadata: CommandMetadata, tx?: Sql) {
     const sql = tx ?? this.runtime.db;
     const { policy } = await this.policies.byId(policyId, tx);

@@ -36,6 +36,14 @@ export class RegistryController {
     return this.registry.candidate(name, candidateId);
   }
 
+  /** Runs the gates still missing a verdict (a submission interrupted before judgement); nothing already judged changes. */
+  @Post('models/:name/candidates/:candidateId/judge')
+  @HttpCode(200)
+  @Requires('data-scientist', 'ml-engineer', 'model-reviewer')
+  judge(@Param('name') name: string, @Param('candidateId') candidateId: string, @Metadata() metadata: CommandMetadata) {
+    return this.registry.rejudge(name, candidateId, metadata);
+  }
+
   /** Approves a candidate that passed every gate; the reviewer must not be its submitter. */
   @Post('models/:name/candidates/:candidateId/approve')
   @HttpCode(200)
