@@ -155,6 +155,16 @@ approval:
       .toMatchObject({ gates: { bias: { passed: false, findings: expect.arrayContaining([expect.objectContaining({ check: 'fairness.sex.disparate_impact', passed: false })]) } } });
   });
 
+  it('records the signature an MLflow MLmodel file beside the model declares when none is given', async () => {
+    const model = await host.store('model/model.onnx', Buffer.from([0x08, 0x08, 0x12, 0x01, 0x78]));
+    const mlmodel = await host.store('model/MLmodel', Buffer.from('flavors:\n  onnx: {}\nsignature:\n  inputs: \'[{"type": "double", "name": "income"}]\'\n  outputs: \'[{"type": "long"}]\'\n'));
+    const runId = await host.finishedRun({ artifacts: [model, mlmodel, requirements], metrics: FAIR, datasetVersionIds: [dataset] });
+    await host.call('POST', '/registry/models/credit/candidates', SCIENTIST, { candidateId: 'with-mlmodel', runId, artifactDigest: `sha256:${model.sha256}` });
+    const [started] = (await host.events('CandidateReviewStarted')).filter((e) => e.data.candidateId === 'with-mlmodel');
+    expect(JSON.parse(String(started!.data.signature))).toEqual({ inputs: '[{"type": "double", "name": "income"}]', outputs: '[{"type": "long"}]' });
+    expect(JSON.parse(String((await host.events('CandidateReviewStarted')).find((e) => e.data.candidateId === 'cand-safe')!.data.signature))).toEqual({ inputs: [{ name: 'income', type: 'double' }] });
+  });
+
   it('takes a successful retraining as a candidate submitted by its approver, never approved automatically', async () => {
     const { runId, digest } = await runWith(Buffer.from('retrained-onnx'), 'model/retrained.onnx');
     await host.publish({

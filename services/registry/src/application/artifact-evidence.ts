@@ -2,6 +2,7 @@ import { MANIFEST_NAME, readDependencyManifest, scanArtifact } from '@mgov/artif
 import { DomainError } from '@mgov/decider';
 import { type ObjectStore, ObjectTamperedError } from '@mgov/object-store';
 import type { RunFacts, SecurityEvidence, SecurityPolicy } from '@mgov/registry-domain';
+import { parse } from 'yaml';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -43,4 +44,20 @@ export async function securityEvidence(store: ObjectStore, policy: SecurityPolic
     }
   }
   return { artifact, scan, ...(unreadable ? { unreadable } : {}), manifest };
+}
+
+/** The signature an MLflow `MLmodel` file beside the model declares (as JSON), or '' when there is none to read. */
+export async function mlmodelSignature(store: ObjectStore, run: RunFacts, artifactSha256: string): Promise<string> {
+  const artifact = run.artifacts.find((a) => a.sha256 === artifactSha256);
+  if (!artifact) return '';
+  const dir = artifact.path.includes('/') ? artifact.path.slice(0, artifact.path.lastIndexOf('/') + 1) : '';
+  const mlmodel = run.artifacts.find((a) => a.path === `${dir}MLmodel`);
+  if (!mlmodel) return '';
+  try {
+    const parsed = parse((await readAll(store, mlmodel.sha256, MAX_MANIFEST_BYTES)).toString('utf8'), { maxAliasCount: 10 }) as { signature?: unknown } | null;
+    return parsed?.signature ? JSON.stringify(parsed.signature) : '';
+  } catch (error) {
+    if (error instanceof DomainError || error instanceof SyntaxError || (error as Error).name === 'YAMLParseError') return '';
+    throw error;
+  }
 }

@@ -10,7 +10,7 @@ import { logger } from '@mgov/telemetry';
 import { type CandidateRow, candidatesReadModel } from './candidates-read-model';
 import { datasetEligibility } from './dataset-eligibility';
 import { deploymentsReadModel } from './deployments-read-model';
-import { securityEvidence } from './artifact-evidence';
+import { mlmodelSignature, securityEvidence } from './artifact-evidence';
 import { registryLinks } from './links';
 import { type ModelVersionRow, modelVersionsReadModel } from './model-versions-read-model';
 import { quarantines } from './quarantines';
@@ -89,7 +89,9 @@ export class RegistryService {
       const facts = await this.runs.find(sql, input.runId);
       const ineligibleDatasets = await this.eligibility.ineligible(sql, facts.datasetVersionIds);
       const { policyId } = await this.policies.inForce(modelName, input.useCase, options.tx);
-      const signature = input.signature === undefined ? '' : typeof input.signature === 'string' ? input.signature : JSON.stringify(input.signature);
+      const declared = input.signature === undefined || input.signature === null ? '' : typeof input.signature === 'string' ? input.signature : JSON.stringify(input.signature);
+      // Without one given, the signature an MLflow MLmodel file logged beside the model declares.
+      const signature = declared || await mlmodelSignature(this.objects, facts, input.artifactDigest.slice('sha256:'.length));
       await this.runtime.commands.execute({
         streamId: `model:${modelName}`, decider: modelDecider, links: registryLinks, tx: options.tx,
         command: {
