@@ -19,6 +19,8 @@ export type PredictionInput = Omit<Prediction, 'numericFeatures' | 'categoricalF
   & Partial<Prediction>;
 export type OutcomeInput = Omit<Outcome, 'eventTime' | 'modelName'> & Partial<Outcome>;
 
+const MAX_SEND_BYTES = 768 * 1024;
+
 class Buffered<T> {
   private items: T[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -100,7 +102,15 @@ export class InferenceClient {
       this.ready ??= this.bus.ensureTopics([Topics.predictions, Topics.outcomes]);
       await this.ready;
       const messages: BusMessage[] = items.map((item) => ({ key: key(item), value: this.codec.encode(record, item) }));
-      await this.bus.publish(topic, messages);
+      // Kafka refuses a record batch over message.max.bytes (1 MB by default): send in slices under it.
+      for (let start = 0, bytes = 0, i = 0; i <= messages.length; i += 1) {
+        if (i === messages.length || bytes + messages[i]!.value.length > MAX_SEND_BYTES) {
+          if (i > start) await this.bus.publish(topic, messages.slice(start, i));
+          start = i;
+          bytes = 0;
+        }
+        if (i < messages.length) bytes += messages[i]!.value.length + messages[i]!.key.length + 64;
+      }
       return;
     }
     const { url, token } = this.options.transport as Extract<InferenceTransport, { kind: 'http' }>;

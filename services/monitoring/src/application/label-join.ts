@@ -14,6 +14,7 @@ export class LabelJoin {
   private readonly awaiting = new Map<string, AwaitingLabel>();
   private readonly early = new Map<string, { truth: string; eventTime: number }>();
   expired = 0;
+  private inserts = 0;
 
   constructor(private readonly horizonMs: number, private readonly capacity: number) {}
 
@@ -29,7 +30,7 @@ export class LabelJoin {
       return outcome.truth;
     }
     this.awaiting.set(id, target);
-    this.trim(this.awaiting, target.eventTime);
+    if (this.awaiting.size > this.capacity || ++this.inserts % 1024 === 0) this.trim(this.awaiting, target.eventTime);
     return null;
   }
 

@@ -130,19 +130,29 @@ export class MonitoringPipeline {
     await this.runtime.db.transaction(async (tx) => {
       const resumeAt = await this.resumePoints(tx, messages);
       const touched = new Set<Monitor>();
+      const lowest = new Map<string, bigint>();
       const highest = new Map<string, ReceivedMessage>();
+      for (const m of messages) {
+        const key = `${m.topic}\u0000${m.partition}`;
+        const offset = BigInt(m.offset);
+        const low = lowest.get(key);
+        if (low === undefined || offset < low) lowest.set(key, offset);
+        const high = highest.get(key);
+        if (high === undefined || offset > BigInt(high.offset)) highest.set(key, m);
+      }
+      // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
+      const replayed = [...lowest].some(([key, first]) => first < (resumeAt.get(key) ?? -1n));
       for (const { message, prediction, outcome } of decoded) {
-        const partitionKey = `${message.topic}\u0000${message.partition}`;
-        highest.set(partitionKey, message);
-        if (BigInt(message.offset) < (resumeAt.get(partitionKey) ?? -1n)) continue;
+        if (replayed && BigInt(message.offset) < (resumeAt.get(`${message.topic}\u0000${message.partition}`) ?? -1n)) continue;
         if (prediction) await this.onPrediction(tx, prediction, touched);
         else if (outcome) await this.onOutcome(tx, outcome, touched);
       }
-      for (const m of dead) highest.set(`${m.topic}\u0000${m.partition}`, m);
-      for (const monitor of touched) {
+      if (touched.size > 0) {
+        const monitors = [...touched];
         await tx.query(
-          `INSERT INTO ${this.rings} VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-          [monitor.version.modelName, monitor.version.version, monitor.policy.version, JSON.stringify(monitor.ring)],
+          `INSERT INTO ${this.rings} SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[])
+           ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
+          [monitors.map((m) => m.version.modelName), monitors.map((m) => m.version.version), monitors.map((m) => m.policy.version), monitors.map((m) => JSON.stringify(m.ring))],
         );
       }
       for (const message of highest.values()) {
@@ -214,9 +224,14 @@ export class MonitoringPipeline {
     const positive = monitor.policy.performance.positiveClass;
     const closed = addToRing(monitor.ring, monitor.layout, prediction, positive);
     if (prediction.groundTruth === null) {
-      const early = this.join.prediction(prediction.predictionId, { ...prediction, monitorKey: monitor.key, eventTime: prediction.eventTime });
+      // Only what a label needs is kept while it may arrive, not the features.
+      const early = this.join.prediction(prediction.predictionId, {
+        predictedClass: prediction.predictedClass, score: prediction.score, protectedAttributes: prediction.protectedAttributes,
+        monitorKey: monitor.key, eventTime: prediction.eventTime,
+      });
       if (early !== null) addLabelToRing(monitor.ring, monitor.layout, prediction, early, positive);
     }
+    if (closed.length === 0) return;
     for (const window of closed) await this.evaluate(tx, monitor, window, prediction.predictionId);
   }
 

@@ -44,7 +44,7 @@ export class MonitoringService {
     };
     this.pipeline = new MonitoringPipeline(runtime, this.known, this.policies, monitoringGauges(), {
       outcomeHorizonMs: options.outcomeHorizonMs ?? 7 * 24 * 3600 * 1000,
-      maxAwaitingLabels: options.maxAwaitingLabels ?? 1_000_000,
+      maxAwaitingLabels: options.maxAwaitingLabels ?? 200_000,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

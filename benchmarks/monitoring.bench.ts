@@ -1,0 +1,157 @@
+// Monitoring throughput, detection latency and memory on the real Kafka and PostgreSQL.
+// 1. A child process publishes BENCH_MONITORING_EVENTS predictions (default 1,000,000; 20 numeric + 5
+//    categorical features, 2 protected groups) for 100 registered model versions, plus an outcome
+//    for every 10th, through @mgov/inference-client. The monitoring service is not running meanwhile.
+// 2. The monitoring service (this process) starts and consumes all of it: windows of 1000 events per
+//    version, every window evaluated and stored. Its rate = events / time from the moment it joined its
+//    consumer group until every offset is stored (its start-up time is printed beside it).
+// 3. A bare kafkajs consumer (new group, eachBatch, no decoding) reads the same topics: the transport's
+//    limit. Prints both rates and their ratio (targets >= 50,000 events/s and >= 0.5).
+// 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
+//    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
+// 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active.
+// Run: npm run bench:monitoring
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { avroCodec } from '@mgov/contracts';
+import { InferenceClient } from '@mgov/inference-client';
+import { Topics } from '@mgov/messaging';
+import { profileColumns } from '@mgov/stats';
+import { monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
+import { benchModel, prediction, trainingRows, uniform } from './monitoring-traffic';
+
+const EVENTS = Number(process.env.BENCH_MONITORING_EVENTS ?? 1_000_000);
+const MODELS = 100;
+const TRIALS = 30;
+const TARGETS = { rate: 50_000, ratio: 0.5, p99Ms: 1000, peakRssMb: 400 };
+const databaseUrl = process.env.MGOV_DATABASE_URL!;
+const brokers = process.env.MGOV_KAFKA_BROKERS!;
+const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function endOffsets(): Promise<Map<string, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  for (const topic of [Topics.predictions, Topics.outcomes]) {
+    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, BigInt(p.high));
+  }
+  await admin.disconnect();
+  return ends;
+}
+
+async function bareConsumerSeconds(total: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [Topics.predictions, Topics.outcomes], fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = now();
+        seen += batch.messages.length;
+        if (seen >= total) resolve();
+      },
+    });
+  });
+  const t0 = now();
+  await done;
+  const seconds = (now() - t0) / 1000;
+  await consumer.disconnect();
+  return seconds;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const profile = profileColumns(trainingRows(5_000));
+  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000 });
+  for (let i = 0; i < MODELS; i += 1) await registerModelVersion(host.bus, { modelName: benchModel(i), version: 1, profile, metrics: { accuracy: 0.8, f1: 0.8 } });
+  await registerModelVersion(host.bus, { modelName: 'bench-latency', version: 1, profile, metrics: { accuracy: 0.8 } });
+  for (;;) {
+    const known = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.monitored_versions_v1 v JOIN mgov_monitoring.dataset_profiles_v1 p ON p.dataset_version_id = v.dataset_version_ids->>0`);
+    if (Number(known[0]!.n) >= MODELS + 1) break;
+    await sleep(100);
+  }
+  await host.service.setPolicy('bench-latency', { window: { unit: 'events', size: 100, slide: 100 } }, 'bench');
+  await host.stop();
+
+  const publish = spawnSync(process.execPath, ['-r', join(__dirname, '../tools/register.js'), join(__dirname, 'monitoring-publish.ts'), brokers, String(EVENTS), String(MODELS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (publish.status !== 0) throw new Error('publishing failed');
+  const published = JSON.parse(publish.stdout.trim().split('\n').pop()!) as { events: number; outcomes: number; seconds: number };
+  const total = published.events + published.outcomes;
+  const ends = await endOffsets();
+
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const t0 = now();
+  host = await host.start();
+  const subscribed = now();
+  for (;;) {
+    const rows = await host.db.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1`);
+    const stored = new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
+    if ([...ends].every(([key, end]) => (stored.get(key) ?? 0n) >= end)) break;
+    await sleep(20);
+  }
+  const serviceSeconds = (now() - subscribed) / 1000;
+  const bootSeconds = (subscribed - t0) / 1000;
+  clearInterval(sampler);
+  const windows = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.events WHERE type = 'MonitoringWindowEvaluated'`).catch(() => [{ n: '?' }]);
+
+  // Detection latency, with the service live.
+  const codec = avroCodec();
+  const alerts = new Map<number, number>();
+  const consumer = kafka.consumer({ groupId: `bench-alerts-${Date.now()}`, maxWaitTimeInMs: 10 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.events('monitoring'), fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = codec.decodeEvent(message.value!);
+      if (event.type === 'DataDriftDetected' && event.data.modelName === 'bench-latency' && !alerts.has(event.data.windowIndex)) alerts.set(event.data.windowIndex, now());
+    },
+  });
+  await sleep(2000);
+  const client = new InferenceClient({ transport: { kind: 'kafka', brokers, clientId: 'bench-latency' }, batchSize: 1000, lingerMs: 1 });
+  const rand = uniform(99);
+  const latencies: number[] = [];
+  for (let trial = 0; trial < TRIALS; trial += 1) {
+    for (let i = 0; i < 99; i += 1) await client.predict(prediction(trial * 100 + i, 1, rand, Date.UTC(2031, 0, 1) + trial * 100 + i, 500, 'bench-latency'));
+    await client.flush();
+    await sleep(300);
+    const sent = now();
+    await client.predict(prediction(trial * 100 + 99, 1, rand, Date.UTC(2031, 0, 1) + trial * 100 + 99, 500, 'bench-latency'));
+    await client.flush();
+    for (let waited = 0; !alerts.has(trial) && waited < 10_000; waited += 2) await sleep(2);
+    if (alerts.has(trial)) latencies.push(alerts.get(trial)! - sent);
+  }
+  await client.close();
+  await consumer.disconnect();
+  await host.stop();
+  await host.drop();
+
+  const bareSeconds = await bareConsumerSeconds(total);
+  const serviceRate = total / serviceSeconds;
+  const bareRate = total / bareSeconds;
+  latencies.sort((a, b) => a - b);
+  const line = (label: string, value: string, target = '') => console.log(`  ${label.padEnd(34)}${value.padStart(14)}  ${target}`);
+  console.log(`monitoring: ${published.events.toLocaleString()} predictions + ${published.outcomes.toLocaleString()} outcomes, ${MODELS} model versions x 25 features (published in ${published.seconds.toFixed(1)} s)`);
+  line('service end-to-end (events/s)', serviceRate.toFixed(0), `target >= ${TARGETS.rate}; ${serviceSeconds.toFixed(2)} s from subscribed (+${bootSeconds.toFixed(2)} s start), ${windows[0]!.n} windows evaluated`);
+  line('bare kafkajs consumer (events/s)', bareRate.toFixed(0), `${bareSeconds.toFixed(2)} s, no decoding`);
+  line('ratio service / bare', (serviceRate / bareRate).toFixed(3), `target >= ${TARGETS.ratio}`);
+  line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
+  line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
+  line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
