@@ -69,6 +69,7 @@ describe('MLflow model registry API with the real mlflow Python client (embedded
     const submitted = await python(['submit', name, `exp-${name}`, datasetVersionId, host.url]);
     expect(submitted).toMatchObject({
       created: name,
+      created_get: { description: 'credit scoring', latest: [] },
       pending: { status: 'PENDING_REGISTRATION', version: expect.stringMatching(/^mlflow-/), source: expect.stringMatching(/^runs:\/.+\/model\/model\.pkl$/) },
       evil: { status: 'FAILED_REGISTRATION' },
       pending_read: { status: 'PENDING_REGISTRATION' },

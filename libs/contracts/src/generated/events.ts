@@ -891,6 +891,17 @@ export interface ModelVersionSubmitted {
   readonly data: ModelVersionSubmittedData;
 }
 
+export interface RegisteredModelCreatedData {
+  readonly modelName: string;
+  readonly description: string;
+  readonly createdBy: string;
+}
+
+export interface RegisteredModelCreated {
+  readonly type: 'RegisteredModelCreated';
+  readonly data: RegisteredModelCreatedData;
+}
+
 export interface RegistryRequestRefusedData {
   readonly action: string;
   readonly code: string;
@@ -1245,6 +1256,7 @@ export type RegistryEvent =
   | ModelVersionRegistered
   | ModelVersionRejected
   | ModelVersionSubmitted
+  | RegisteredModelCreated
   | RegistryRequestRefused
   | ReviewGateJudged
   | ReviewPolicyPublished;
@@ -1331,6 +1343,7 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   ModelVersionRegistered: 'registry',
   ModelVersionRejected: 'registry',
   ModelVersionSubmitted: 'registry',
+  RegisteredModelCreated: 'registry',
   RegistryRequestRefused: 'registry',
   ReviewGateJudged: 'registry',
   ReviewPolicyPublished: 'registry',

@@ -29,6 +29,7 @@ export function registryLinks(event: RegistryEvent, decided: readonly RegistryEv
       ];
     case 'ModelAliasSet':
       return [Subject.model(event.data.modelName), Subject.modelVersion(event.data.modelName, event.data.version)];
+    case 'RegisteredModelCreated':
     case 'ModelAliasDeleted':
       return [Subject.model(event.data.modelName)];
     case 'ModelVersionArchived':

@@ -18,14 +18,16 @@ export interface ModelVersionRow {
 }
 
 /** The registry proper: approved versions only, each tag bound to its digest for good. Candidates never appear here. */
-export function modelVersionsReadModel(schema: string): ReadModel & { table: string; aliases: string } {
+export function modelVersionsReadModel(schema: string): ReadModel & { table: string; aliases: string; created: string } {
   const table = `${schema}.model_versions_v2`;
   const aliases = `${schema}.model_aliases_v1`;
+  const created = `${schema}.registered_models_v1`;
   return {
     name: 'model-versions',
     version: 2,
     table,
     aliases,
+    created,
     async setup(tx: Sql) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (
         model_name text NOT NULL, version int NOT NULL, tag text NOT NULL UNIQUE, digest text NOT NULL, run_id text NOT NULL,
@@ -33,11 +35,18 @@ export function modelVersionsReadModel(schema: string): ReadModel & { table: str
         approved_by jsonb NOT NULL DEFAULT '[]', metrics jsonb NOT NULL DEFAULT '{}', policy_version text NOT NULL DEFAULT '',
         archived boolean NOT NULL DEFAULT false, registered_at timestamptz NOT NULL, PRIMARY KEY (model_name, version))`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${aliases} (model_name text NOT NULL, alias text NOT NULL, version int NOT NULL, PRIMARY KEY (model_name, alias))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${created} (model_name text PRIMARY KEY, description text NOT NULL, created_by text NOT NULL, created_at timestamptz NOT NULL)`);
     },
     async reset(tx: Sql) {
-      await tx.query(`TRUNCATE ${table}, ${aliases}`);
+      await tx.query(`TRUNCATE ${table}, ${aliases}, ${created}`);
     },
     async handle(tx: Sql, event) {
+      if (event.type === 'RegisteredModelCreated') {
+        await tx.query(`INSERT INTO ${created} VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`, [
+          event.data.modelName, event.data.description, event.data.createdBy, new Date(event.envelope.occurredAt).toISOString(),
+        ]);
+        return;
+      }
       if (event.type === 'ModelAliasSet') {
         await tx.query(`INSERT INTO ${aliases} VALUES ($1,$2,$3) ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version`, [event.data.modelName, event.data.alias, event.data.version]);
         return;

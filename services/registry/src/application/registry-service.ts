@@ -188,6 +188,15 @@ export class RegistryService {
     });
   }
 
+  /** Registers a model name with no version yet (MLflow's registered-models/create). */
+  async createRegisteredModel(modelName: string, description: string, metadata: CommandMetadata) {
+    validateModelName(modelName);
+    await this.runtime.commands.execute({
+      streamId: `model:${modelName}`, decider: modelDecider, links: registryLinks,
+      command: { type: 'CreateRegisteredModel', modelName, description: description ?? '', metadata },
+    });
+  }
+
   async setAlias(modelName: string, alias: string, version: number, metadata: CommandMetadata) {
     return recordingRefusals(this.runtime, 'set-alias', { modelName, version, details: { alias } }, metadata, async () => {
       validateModelName(modelName);
@@ -250,8 +259,11 @@ export class RegistryService {
     return rows.map((r) => ({ ...r, quarantined: marks.get(r.model_name)?.has(r.version) ?? false }));
   }
 
-  async listModels(): Promise<Array<{ model_name: string; latest_version: number; versions: number }>> {
-    return this.runtime.db.query(`SELECT model_name, max(version) AS latest_version, count(*)::int AS versions FROM ${this.versions.table} GROUP BY model_name ORDER BY model_name`);
+  /** Models with approved versions, and names registered before any version (with none). */
+  async listModels(): Promise<Array<{ model_name: string; latest_version: number | null; versions: number }>> {
+    return this.runtime.db.query(`SELECT model_name, max(version) AS latest_version, count(version)::int AS versions
+      FROM (SELECT model_name, version FROM ${this.versions.table} UNION ALL SELECT model_name, NULL FROM ${this.versions.created}) m
+      GROUP BY model_name ORDER BY model_name`);
   }
 
   async listVersions(modelName: string) {

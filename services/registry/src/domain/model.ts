@@ -1,5 +1,5 @@
 import type {
-  CandidateReviewStarted, ModelAliasDeleted, ModelAliasSet, ModelVersionApproved, ModelVersionArchived, ModelVersionRegistered, ModelVersionRejected, ModelVersionSubmitted, ReviewGateJudged,
+  CandidateReviewStarted, RegisteredModelCreated, ModelAliasDeleted, ModelAliasSet, ModelVersionApproved, ModelVersionArchived, ModelVersionRegistered, ModelVersionRejected, ModelVersionSubmitted, ReviewGateJudged,
 } from '@mgov/contracts';
 import { assertNever, type CommandMetadata, type Decider, DomainError } from '@mgov/decider';
 import { validateModelName } from './model-name';
@@ -83,10 +83,12 @@ export type SetAlias = {
 
 export type DeleteAlias = { readonly type: 'DeleteAlias'; readonly modelName: string; readonly alias: string; readonly metadata: CommandMetadata };
 
-export type ModelCommand = SubmitCandidate | JudgeCandidate | ApproveCandidate | RejectCandidate | ArchiveVersion | SetAlias | DeleteAlias;
+export type CreateRegisteredModel = { readonly type: 'CreateRegisteredModel'; readonly modelName: string; readonly description: string; readonly metadata: CommandMetadata };
+
+export type ModelCommand = CreateRegisteredModel | SubmitCandidate | JudgeCandidate | ApproveCandidate | RejectCandidate | ArchiveVersion | SetAlias | DeleteAlias;
 
 export type ModelEvent = ModelVersionSubmitted | CandidateReviewStarted | ReviewGateJudged | ModelVersionApproved | ModelVersionRegistered | ModelVersionRejected | ModelVersionArchived
-  | ModelAliasSet | ModelAliasDeleted;
+  | ModelAliasSet | ModelAliasDeleted | RegisteredModelCreated;
 
 type Submission = ModelVersionSubmitted['data'] & Omit<CandidateReviewStarted['data'], 'modelName' | 'candidateId'>;
 type Review = { readonly gates: Readonly<Partial<Record<string, boolean>>>; readonly approvals: readonly string[] };
@@ -103,6 +105,8 @@ export type ModelState = {
   readonly archived: readonly number[];
   readonly aliases: Readonly<Record<string, number>>;
   readonly nextVersion: number;
+  /** Created by name (MLflow) before any candidate. */
+  readonly created: boolean;
 };
 
 /** MLflow's alias rule: letters, digits, '_' and '-', not `latest` and not `v<digits>` (those name versions). */
@@ -225,6 +229,14 @@ function archiveVersion(command: ArchiveVersion, state: ModelState): ModelEvent[
   return [{ type: 'ModelVersionArchived', data: { modelName, version, tag: `${modelName}:${version}`, digest, archivedBy: metadata.actor.id, reason: reason ?? '' } }];
 }
 
+function createRegisteredModel(command: CreateRegisteredModel, state: ModelState): ModelEvent[] {
+  validateModelName(command.modelName);
+  if (state.created || Object.keys(state.candidates).length > 0) {
+    throw fail('REGISTRY.MODEL_EXISTS', `Registered Model (name=${command.modelName}) already exists.`, 409);
+  }
+  return [{ type: 'RegisteredModelCreated', data: { modelName: command.modelName, description: command.description ?? '', createdBy: command.metadata.actor.id } }];
+}
+
 function setAlias(command: SetAlias, state: ModelState): ModelEvent[] {
   const { modelName, alias, version, metadata } = command;
   if (!ALIAS.test(alias ?? '') || /^latest$/i.test(alias) || /^v\d+$/i.test(alias)) {
@@ -276,6 +288,8 @@ function evolve(state: ModelState, event: ModelEvent): ModelState {
     }
     case 'ModelVersionArchived':
       return { ...state, archived: [...state.archived, event.data.version] };
+    case 'RegisteredModelCreated':
+      return { ...state, created: true };
     case 'ModelAliasSet':
       return { ...state, aliases: { ...state.aliases, [event.data.alias]: event.data.version } };
     case 'ModelAliasDeleted': {
@@ -288,9 +302,11 @@ function evolve(state: ModelState, event: ModelEvent): ModelState {
 }
 
 export const modelDecider: Decider<ModelCommand, ModelEvent, ModelState> = {
-  initialState: () => ({ candidates: {}, digestByVersion: {}, archived: [], aliases: {}, nextVersion: 1 }),
+  initialState: () => ({ candidates: {}, digestByVersion: {}, archived: [], aliases: {}, nextVersion: 1, created: false }),
   decide: (command, state) => {
     switch (command.type) {
+      case 'CreateRegisteredModel':
+        return createRegisteredModel(command, state);
       case 'SubmitCandidate':
         return submitCandidate(command, state);
       case 'JudgeCandidate':

@@ -95,6 +95,14 @@ describe('model: review and registration', () => {
     spec.given([...archived, ...reviewed('c2', digestB)]).when(approve('c2')).then([approved('c2'), registered('c2', 2, digestB)]);
   });
 
+  it('registers a model name once, before any candidate', () => {
+    const create = { type: 'CreateRegisteredModel' as const, modelName: 'loans', description: 'scoring', metadata: at('ada', 'data-scientist') };
+    spec.given([]).when(create).then([{ type: 'RegisteredModelCreated', data: { modelName: 'loans', description: 'scoring', createdBy: 'ada' } }]);
+    spec.given([{ type: 'RegisteredModelCreated', data: { modelName: 'loans', description: '', createdBy: 'ada' } }]).when(create).thenThrows('REGISTRY.MODEL_EXISTS');
+    spec.given(submitted('c1')).when(create).thenThrows('REGISTRY.MODEL_EXISTS');
+    spec.given([]).when({ ...create, modelName: 'Loans' }).thenThrows('REGISTRY.INVALID_MODEL_NAME');
+  });
+
   it('points aliases at registered versions only', () => {
     const history = [...reviewed('c1'), approved('c1'), registered('c1', 1)];
     const setAlias = { type: 'SetAlias' as const, modelName: 'loans', alias: 'champion', version: 1, metadata: at('ada', 'ml-engineer') };

@@ -55,26 +55,28 @@ export class MlflowRegistryController {
     validateModelName(name);
     const versions = await this.registry.listVersions(name);
     const candidates = await this.registry.reviewQueue(name, 'all');
-    if (versions.length === 0 && candidates.length === 0) throw new DomainError('REGISTRY.MODEL_NOT_FOUND', `registered model ${name} has no version and no candidate`, 404);
-    const times = [...versions.map((v) => new Date(v.registered_at).getTime()), ...candidates.map((c) => new Date(c.submitted_at).getTime())];
+    const [created] = await this.registry.runtimeQuery<{ description: string; created_by: string; created_at: Date }>(`SELECT * FROM ${this.registry.versions.created} WHERE model_name = $1`, [name]);
+    if (versions.length === 0 && candidates.length === 0 && !created) throw new DomainError('REGISTRY.MODEL_NOT_FOUND', `Registered Model with name=${name} not found`, 404);
+    const times = [
+      ...versions.map((v) => new Date(v.registered_at).getTime()), ...candidates.map((c) => new Date(c.submitted_at).getTime()),
+      ...(created ? [new Date(created.created_at).getTime()] : []),
+    ];
     const latest = versions.at(-1);
     return {
-      name, creation_timestamp: Math.min(...times), last_updated_timestamp: Math.max(...times), description: '',
+      name, creation_timestamp: Math.min(...times), last_updated_timestamp: Math.max(...times), description: created?.description ?? '', user_id: created?.created_by ?? '',
       latest_versions: latest ? [await this.ready(latest)] : [], tags: [], aliases: (await this.aliasesOf(name)).map((a) => ({ alias: a.alias, version: String(a.version) })),
     };
   }
 
-  /** MGov keeps no empty models: a model exists once a candidate is submitted; this checks the name is free and valid. */
+  /** Registers the name (an event); it holds no version until a candidate is approved. */
   @Post('registered-models/create')
   @HttpCode(200)
   @Requires(...WRITERS)
-  async createRegisteredModel(@Body() body: Json) {
+  async createRegisteredModel(@Body() body: Json, @Metadata() metadata: CommandMetadata) {
     const name = str(body, 'name');
-    validateModelName(name);
-    const exists = (await this.registry.listVersions(name)).length > 0 || (await this.registry.reviewQueue(name, 'all')).length > 0;
-    if (exists) throw new DomainError('REGISTRY.MODEL_EXISTS', `Registered Model (name=${name}) already exists.`, 409);
+    await this.registry.createRegisteredModel(name, str(body, 'description', false), metadata);
     const now = Date.now();
-    return { registered_model: { name, creation_timestamp: now, last_updated_timestamp: now, description: str(body, 'description', false), latest_versions: [], tags: [], aliases: [] } };
+    return { registered_model: { name, creation_timestamp: now, last_updated_timestamp: now, user_id: metadata.actor.id, description: str(body, 'description', false), latest_versions: [], tags: [], aliases: [] } };
   }
 
   @Get('registered-models/get')

@@ -61,7 +61,9 @@ if phase == "submit":
     experiment_name, eligible, base = sys.argv[3:6]
     safe_run = logged_run(experiment_name, eligible, base, pickle.dumps(OrderedDict(weights=[0.5, 1.5], bias=0.1), protocol=4))
     evil_run = logged_run(experiment_name, eligible, base, pickle.dumps({"model": Evil()}, protocol=4))
-    out["created"] = client.create_registered_model(name).name
+    out["created"] = client.create_registered_model(name, description="credit scoring").name
+    fresh = client.get_registered_model(name)
+    out["created_get"] = {"description": fresh.description, "latest": list(fresh.latest_versions or [])}
     pending = client.create_model_version(name, source=f"runs:/{safe_run}/model", run_id=safe_run, await_creation_for=0)
     evil = client.create_model_version(name, source=f"runs:/{evil_run}/model/model.pkl", run_id=evil_run, await_creation_for=0)
     out.update(run_id=safe_run, pending=version_view(pending), evil=version_view(evil))
