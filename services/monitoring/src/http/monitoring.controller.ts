@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import type { CommandMetadata } from '@mgov/decider';
 import { DomainError } from '@mgov/decider';
 import type { Outcome, Prediction } from '@mgov/contracts';
@@ -71,7 +71,7 @@ export class MonitoringController {
   }
 
   /** Changes the model's monitoring policy (windows, thresholds, minimum counts); a new policy version. */
-  @Put('models/:name/policy')
+  @Post('models/:name/policy')
   @Requires('ml-engineer', 'model-reviewer')
   setPolicy(@Param('name') name: string, @Body() body: PolicyChange, @Metadata() metadata: CommandMetadata) {
     return this.monitoring.setPolicy(name, body, metadata.actor.id);
