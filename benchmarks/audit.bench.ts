@@ -78,7 +78,8 @@ function* governanceEvents(): Generator<EnvelopedEvent> {
       const links = [Subject.modelVersion(name, version), Subject.model(name)];
       const windowStart = T0 + window * 60_000;
       const featureDrift = FEATURES.map((feature, i) => ({ feature, metric: 'psi', value: ((mv + window + i) % 17) / 100 }));
-      yield make('MonitoringWindowEvaluated', { modelName: name, modelVersion: version, windowIndex: window, windowStart, windowEnd: windowStart + 60_000, predictionCount: 500, featureDrift },
+      yield make('MonitoringWindowEvaluated', { modelName: name, modelVersion: version, windowIndex: window, windowStart, windowEnd: windowStart + 60_000, predictionCount: 500, featureDrift,
+        windowKind: 'tumbling', windowUnit: 'events', windowSize: 500, policyVersion: 1, driftShare: 0, labelledCount: 0, performance: [], bias: [] },
         Subject.monitor(name, version), links, people.monitoring);
       if ((mv + window) % 50 === 0 && count < EVENTS) {
         yield make('DataDriftDetected', { alertId: `a-${mv}-${window}`, modelName: name, modelVersion: version, digest: `sha256:run-${mv}`, severity: 'warn', feature: 'age',
