@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { avroCodec } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
-import { datasetVersion, driftAlert, modelRegistered, RetrainingProcess } from './retraining-process';
+import type { RetrainingRow } from '../src/application/retrainings-read-model';
+import { datasetVersion, driftAlert, enveloped, modelRegistered, RetrainingProcess } from './retraining-process';
 
 const BREACHES = 24;
 
@@ -9,8 +10,11 @@ describe('the quarantine saga survives SIGKILL at any point (retraining as its o
   const rt = new RetrainingProcess();
   const suffix = randomBytes(3).toString('hex');
   const models = Array.from({ length: BREACHES }, (_, i) => `crash-${suffix}-${i}`);
+  const slow = `slow-${suffix}`;
 
-  beforeAll(() => rt.start(), 180_000);
+  beforeAll(() => rt.start({
+    MGOV_RETRAINING_COMMANDS: JSON.stringify({ [slow]: 'echo "attempt $MGOV_RETRAINING_ATTEMPT"; sleep 3' }), MGOV_RETRAINING_RETRY_BACKOFF_MS: '100',
+  }), 180_000);
   afterAll(() => rt.stop(), 60_000);
 
   it('still makes exactly one case, one quarantine and one retraining request per breach', async () => {
@@ -52,6 +56,36 @@ describe('the quarantine saga survives SIGKILL at any point (retraining as its o
     expect((await rt.logged('ReviewCaseAlertAdded')).length).toBe(BREACHES * 3);
   }, 300_000);
 
+  it('records a training run cut off by SIGKILL as an interrupted attempt, retries it, and succeeds once', async () => {
+    await rt.publish('registry', modelRegistered(slow, `${slow}-v1`));
+    await rt.publish('lineage', ...datasetVersion(slow, `${slow}-v1`, true), ...datasetVersion(slow, `${slow}-v2`, true));
+    await rt.publish('monitoring', driftAlert(slow, 'breach'));
+    const mia = await rt.issueKey('mia', ['ml-engineer']);
+    const retraining = async () => (await rt.call<RetrainingRow[]>('GET', `/retraining/retrainings?model=${slow}`, mia)).body[0];
+    const { retraining_id: id } = await rt.eventually('the request', retraining);
+    expect((await rt.call('POST', `/retraining/retrainings/${encodeURIComponent(id)}/approve`, mia, { justification: 'retrain on v2 now' })).status).toBe(200);
+    await rt.eventually('attempt 1 running', async () => (await retraining())?.status === 'running');
+
+    await rt.kill();
+    await rt.launch();
+    const retried = await rt.eventually('attempt 2 running', async () => {
+      const row = await retraining();
+      return row?.status === 'running' && row.attempts === 2 ? row : undefined;
+    }, 60_000);
+    expect(retried.last_error).toContain('interrupted');
+
+    await rt.publish('experiment', enveloped({
+      type: 'RunCompleted',
+      data: {
+        runId: `run-${slow}`, metrics: {}, artifactDigest: null, experimentId: 'e', user: 'mia', status: 'FINISHED', params: { 'mgov.retraining_id': id },
+        artifacts: [{ path: 'model.safetensors', sha256: 'cd'.repeat(32), size: 1 }], datasetVersionIds: [`${slow}-v2`], unknownInputs: [], dataUnverified: false,
+      },
+    }));
+    await rt.eventually('success', async () => (await retraining())?.status === 'succeeded', 90_000);
+    const mine = async (type: string) => (await rt.logged(type)).filter((e) => e.stream_id.includes(slow));
+    expect([(await mine('RetrainingStarted')).length, (await mine('RetrainingAttemptFailed')).length, (await mine('RetrainingSucceeded')).length]).toEqual([2, 1, 1]);
+  }, 240_000);
+
   it('publishes each quarantine on mgov.quarantine (redeliveries carry the same event id)', async () => {
     const consumer = rt.kafka.consumer({ groupId: `crash-check-${suffix}` });
     const seen = new Map<string, number>();
@@ -65,7 +99,7 @@ describe('the quarantine saga survives SIGKILL at any point (retraining as its o
     });
     try {
       await rt.eventually('every quarantine on the public topic', async () => seen.size >= BREACHES, 60_000);
-      const logged = new Set((await rt.logged('ModelQuarantined')).map((e) => e.event_id));
+      const logged = new Set((await rt.logged('ModelQuarantined')).filter((e) => models.some((m) => e.stream_id === `quarantine:${m}:1`)).map((e) => e.event_id));
       expect(new Set(seen.keys())).toEqual(logged);
     } finally {
       await consumer.disconnect();
