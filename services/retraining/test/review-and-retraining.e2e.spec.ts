@@ -125,6 +125,8 @@ describe('review cases, quarantine release and retraining runs (retraining as it
     const unknown = await rt.call('POST', `/retraining/cases/${encodeURIComponent(`${m}:1:data-drift#9`)}/acknowledge`, reviewer, justification);
     expect([unknown.status, unknown.code]).toEqual([404, 'RETRAINING.CASE_NOT_FOUND']);
     expect((await rt.call('GET', '/retraining/cases/nope', reviewer)).status).toBe(404);
+    expect((await rt.call('GET', '/retraining/cases?status=closed', reviewer)).code).toBe('RETRAINING.INVALID_FILTER');
+    expect((await rt.call('GET', '/retraining/retrainings?status=done', reviewer)).code).toBe('RETRAINING.INVALID_FILTER');
     expect((await rt.call('POST', `/retraining/cases/${encodeURIComponent(caseId)}/dismiss`, reviewer, justification)).status).toBe(200);
     const closed = await rt.call('POST', `/retraining/cases/${encodeURIComponent(caseId)}/confirm`, reviewer, justification);
     expect([closed.status, closed.code]).toEqual([409, 'RETRAINING.CASE_CLOSED']);

@@ -22,6 +22,15 @@ import { trainingData } from './training-data';
 export type CaseDecision = 'acknowledge' | 'dismiss' | 'confirm';
 const COMMAND_OF = { acknowledge: 'Acknowledge', dismiss: 'Dismiss', confirm: 'Confirm' } as const;
 
+const CASE_STATUSES = ['open', 'acknowledged', 'confirmed', 'dismissed'];
+const RETRAINING_STATUSES = ['waiting_for_data', 'requested', 'running', 'retrying', 'succeeded', 'failed', 'cancelled'];
+
+function checkStatus(status: string | undefined, allowed: readonly string[]): void {
+  if (status !== undefined && !allowed.includes(status)) {
+    throw new DomainError('RETRAINING.INVALID_FILTER', `status must be one of ${allowed.join(', ')}, not ${JSON.stringify(status)}`, 400);
+  }
+}
+
 export interface CaseFilter {
   readonly model?: string;
   readonly status?: string;
@@ -98,6 +107,7 @@ export class RetrainingService {
   }
 
   listCases(filter: CaseFilter = {}): Promise<ReviewCaseRow[]> {
+    checkStatus(filter.status, CASE_STATUSES);
     return this.casesWhere('($1::text IS NULL OR c.model_name = $1) AND ($2::text IS NULL OR c.status = $2)', [filter.model ?? null, filter.status ?? null]);
   }
 
@@ -132,6 +142,7 @@ export class RetrainingService {
   }
 
   listRetrainings(filter: { model?: string; status?: string } = {}): Promise<RetrainingRow[]> {
+    checkStatus(filter.status, RETRAINING_STATUSES);
     return this.runtime.db.query<RetrainingRow>(
       `SELECT * FROM ${this.retrainings.table} WHERE ($1::text IS NULL OR model_name = $1) AND ($2::text IS NULL OR status = $2) ORDER BY requested_at, retraining_id`,
       [filter.model ?? null, filter.status ?? null],
