@@ -59,6 +59,39 @@ describe('pickle scanner (opcode by opcode, never loaded)', () => {
   });
 });
 
+describe('joblib files as joblib.dump writes them (numpy arrays inline; nothing is ever loaded)', () => {
+  it('skips raw array bytes by the size the wrapper declares, and scans object arrays\' nested pickles', () => {
+    const script = [
+      'import io, os, sys, joblib, numpy as np',
+      'class Evil:',
+      '    def __reduce__(self):',
+      "        return (os.system, ('touch /tmp/mgov-pwned',))",
+      'def dumped(value, **kw):',
+      '    f = io.BytesIO(); joblib.dump(value, f, **kw); return f.getvalue().hex()',
+      'safe = {"w": np.arange(12, dtype="float64").reshape(3, 4), "i": np.array([1, 2, 3], dtype="<i4"), "s": np.array(["ab", "cde"]), "b": np.array([True, False])}',
+      'out = [dumped(safe), dumped(safe, compress=3), dumped({"w": np.array([Evil()], dtype=object)}), dumped(Evil())]',
+      "sys.stdout.write(' '.join(out))",
+    ].join('\n');
+    const [plain, compressed, objectArray, direct] = execFileSync('python3', ['-c', script]).toString().split(' ').map((hex) => Buffer.from(hex, 'hex'));
+    for (const safe of [plain!, compressed!]) {
+      expect(scanArtifact(safe, 'model.joblib')).toMatchObject({ format: 'joblib', findings: [], globals: expect.arrayContaining(['joblib.numpy_pickle.NumpyArrayWrapper', 'numpy.dtype']) });
+    }
+    expect(scanArtifact(objectArray!, 'model.joblib').findings.map((f) => f.detail).join()).toMatch(/(posix|os)\.system/);
+    expect(kinds(scanArtifact(direct!, 'model.joblib'))).toEqual(['dangerous-global']);
+  });
+
+  it('refuses a wrapper whose array size cannot be known, or that claims bytes past the end', () => {
+    const u = (s: string) => Buffer.concat([Buffer.from([0x8c, s.length]), Buffer.from(s)]);
+    const wrapper = (shape: number, extra = Buffer.alloc(0)) => Buffer.concat([
+      Buffer.from([0x80, 4]), u('joblib.numpy_pickle'), u('NumpyArrayWrapper'), Buffer.from([0x93, 0x29, 0x81]),
+      Buffer.from([0x7d, 0x28]), u('shape'), Buffer.from([0x4b, shape, 0x85]), u('dtype'), u('numpy'), u('dtype'), Buffer.from([0x93]), u('f8'), Buffer.from([0x85, 0x52]),
+      Buffer.from([0x75, 0x62]), extra, Buffer.from('.', 'latin1'),
+    ]);
+    expect(scanPickle(wrapper(1, Buffer.alloc(8)))).toMatchObject({ findings: [] });
+    expect(kinds(scanPickle(wrapper(200, Buffer.alloc(8))))).toEqual(['malformed']);
+  });
+});
+
 describe('artifact scanner', () => {
   it('recognises safe formats', () => {
     expect(scanArtifact(safetensorsOf(), 'model.safetensors')).toMatchObject({ format: 'safetensors', findings: [] });
