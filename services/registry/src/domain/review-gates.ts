@@ -77,8 +77,9 @@ export function performanceGate(policy: PerformancePolicy, metrics: Readonly<Rec
   return judged('performance', findings, { metrics, production, minimums: policy.minimums, maxRegression: policy.maxRegression });
 }
 
+// A demographic parity ratio is the same four-fifths test as disparate impact.
 const FAIRNESS_METRIC: Readonly<Record<string, 'di' | 'dpd' | 'eod'>> = {
-  di: 'di', disparate_impact: 'di', dpd: 'dpd', demographic_parity_difference: 'dpd', eod: 'eod', equalized_odds_difference: 'eod',
+  di: 'di', disparate_impact: 'di', dpr: 'di', demographic_parity_ratio: 'di', dpd: 'dpd', demographic_parity_difference: 'dpd', eod: 'eod', equalized_odds_difference: 'eod',
 };
 
 /** Bias: every `fairness.<attribute>.<metric>` within its threshold (DI ≥ min, |DPD| ≤ max, |EOD| ≤ max). */

@@ -54,6 +54,7 @@ describe('bias gate', () => {
     expect(failedChecks(biasGate(bias, { ...fair, 'fairness.sex.disparate_impact': 0.79 }))).toEqual(['fairness.sex.disparate_impact']);
     expect(failedChecks(biasGate(bias, { ...fair, 'fairness.sex.dpd': -0.11 }))).toEqual(['fairness.sex.dpd']);
     expect(failedChecks(biasGate(bias, { ...fair, 'fairness.age.equalized_odds_difference': 0.2 }))).toEqual(['fairness.age.equalized_odds_difference']);
+    expect(failedChecks(biasGate(bias, { ...fair, 'fairness.sex.demographic_parity_ratio': 0.7, 'fairness.sex.recall_difference': 0.9 }))).toEqual(['fairness.sex.demographic_parity_ratio']);
   });
 
   it('fails a run that logged no fairness metric unless the policy allows it', () => {
