@@ -6,7 +6,7 @@ import {
   windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import type { ServiceRuntime } from '@mgov/service-runtime';
-import { logger } from '@mgov/telemetry';
+import { Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
 import { LabelJoin } from './label-join';
 import { monitoringLinks } from './links';
@@ -144,7 +144,7 @@ export class MonitoringPipeline {
       const replayed = [...lowest].some(([key, first]) => first < (resumeAt.get(key) ?? -1n));
       for (const { message, prediction, outcome } of decoded) {
         if (replayed && BigInt(message.offset) < (resumeAt.get(`${message.topic}\u0000${message.partition}`) ?? -1n)) continue;
-        if (prediction) await this.onPrediction(tx, prediction, touched);
+        if (prediction) await this.onPrediction(tx, prediction, touched, message);
         else if (outcome) await this.onOutcome(tx, outcome, touched);
       }
       if (touched.size > 0) {
@@ -214,7 +214,7 @@ export class MonitoringPipeline {
     return monitor;
   }
 
-  private async onPrediction(tx: Sql, prediction: Prediction, touched: Set<Monitor>): Promise<void> {
+  private async onPrediction(tx: Sql, prediction: Prediction, touched: Set<Monitor>, message: ReceivedMessage): Promise<void> {
     const monitor = await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
     if (monitor === null) {
       this.gauges.unmonitored(1);
@@ -232,7 +232,12 @@ export class MonitoringPipeline {
       if (early !== null) addLabelToRing(monitor.ring, monitor.layout, prediction, early, positive);
     }
     if (closed.length === 0) return;
-    for (const window of closed) await this.evaluate(tx, monitor, window, prediction.predictionId);
+    // The window's events continue the trace of the prediction that closed it (one governance flow, one trace).
+    const parent = contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate });
+    const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: message.topic, [Attr.messagingSystem]: 'kafka' };
+    await inSpan(SpanName.consume(message.topic), attributes, async () => {
+      for (const window of closed) await this.evaluate(tx, monitor, window, prediction.predictionId);
+    }, parent);
   }
 
   private async onOutcome(_tx: Sql, outcome: Outcome, touched: Set<Monitor>): Promise<void> {
