@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Type } from 'avsc';
+import { type Schema, Type } from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 
 export const QUARANTINE_TOPIC = 'mgov.quarantine';
@@ -23,7 +23,7 @@ export type QuarantineNotice =
 
 /** Decodes `mgov.quarantine` messages against the reader schemas this consumer was built with. */
 export function quarantineDecoder(protoDir = resolve(__dirname, '../../../proto')) {
-  const schema = (file: string) => JSON.parse(readFileSync(join(protoDir, file), 'utf8')) as object;
+  const schema = (file: string) => JSON.parse(readFileSync(join(protoDir, file), 'utf8')) as Schema;
   const envelope = Type.forSchema(schema('common/Envelope.v1.avsc'));
   const typeOf = (file: string) => Type.forSchema(schema(file), { registry: { 'mgov.common.Envelope': envelope } });
   const readers: Record<string, Type> = {
