@@ -50,7 +50,8 @@ export function registryDefinitionWith(options: RegistryOptions = {}): ServiceDe
       });
       registry.production = pipeline;
       registry.onQuarantined = (tx, modelName, version, reason, metadata) => pipeline.rollBackQuarantined(tx, modelName, version, reason, metadata);
-      return { module: registry.module, http: RegistryHttpModule.register(registry, pipeline) };
+      const module = { ...registry.module, onStarted: async () => void (await pipeline.resumePending()) };
+      return { module, http: RegistryHttpModule.register(registry, pipeline) };
     },
   };
 }

@@ -8,8 +8,11 @@ import type { DomainEvent } from '@mgov/contracts';
 import { safetensorsOfSize } from './safetensors';
 import { waitFor } from '@mgov/testing';
 import type { K8sObject } from '../src/deployment/k8s-object';
-import { PINNED_IMAGE } from '../src/deployment/manifest-renderer';
-import { WebhookDeployer } from '../src/deployment/deployers';
+import { deploymentDecider } from '@mgov/registry-domain';
+import { registryLinks } from '../src/application/links';
+import { DeploymentPipeline } from '../src/deployment/deployment-pipeline';
+import { ManifestRenderer, PINNED_IMAGE } from '../src/deployment/manifest-renderer';
+import { GitOpsDirectoryDeployer, WebhookDeployer } from '../src/deployment/deployers';
 import { databaseUrl, type RegistryHost, registryHost } from './registry-host';
 
 const SCIENTIST: [string, string] = ['ada', 'data-scientist'];
@@ -102,6 +105,30 @@ async function register(host: RegistryHost, name: string, seed: number, dataset:
     expect((await deploy('churn', 2)).body).toMatchObject({ status: 'rolled_out', version: 2 });
   });
 
+
+  it('hands a deployment left requested (the process stopped mid-way) to the deployer again', async () => {
+    const version = await register(host, 'resumed', 1, dataset);
+    const runtime = host.runtime;
+    const renderer = new ManifestRenderer();
+    const digest = (await host.call('GET', '/registry/models/resumed/versions/1', ENGINEER)).body.digest as string;
+    const rendered = renderer.render({ deploymentId: 'stuck-1', modelName: 'resumed', version, tag: `resumed:${version}`, digest, environment: 'staging' });
+    const plan = { deploymentId: 'stuck-1', version, tag: `resumed:${version}`, digest, image: rendered.image, manifestsSha256: rendered.sha256, deployer: 'gitops-directory' };
+    await runtime.commands.execute({
+      streamId: 'deployments:resumed', decider: deploymentDecider, links: registryLinks,
+      command: { type: 'RequestDeployment', modelName: 'resumed', environment: 'staging', plan, target: { kind: 'registered', quarantined: false, archived: false }, reason: '', metadata: { actor: { id: 'eve', role: 'ml-engineer' }, now: Date.now(), correlationId: 'c' } },
+    });
+    await host.catchUp();
+    expect((await deploy('resumed', 1, 'staging')).body.error?.code).toBe('REGISTRY.DEPLOYMENT_IN_PROGRESS');
+    const pipeline = new DeploymentPipeline(runtime, renderer, new GitOpsDirectoryDeployer(host.gitopsDir), {
+      versions: `${runtime.schema}.model_versions_v2`, candidates: `${runtime.schema}.candidates_v1`, deployments: `${runtime.schema}.deployments_v1`,
+      quarantinedVersions: async () => new Set<number>(),
+    });
+    expect(await pipeline.resumePending()).toBe(1);
+    await host.catchUp();
+    expect((await host.call('GET', '/registry/models/resumed/serving', ENGINEER)).body).toMatchObject({ staging: { deploymentId: 'stuck-1', version: 1 } });
+    expect(existsSync(gitopsFile('staging', 'resumed'))).toBe(true);
+    expect(await pipeline.resumePending()).toBe(0);
+  });
 });
 
 (databaseUrl ? describe : describe.skip)('deployment pipeline with the webhook deployer', () => {

@@ -108,6 +108,27 @@ export class DeploymentPipeline {
   }
 
   /**
+   * Deployments left `requested` (the process stopped between recording the request and the deployer's
+   * answer) are handed to the deployer again; both deployers are idempotent for the same manifests.
+   */
+  async resumePending(): Promise<number> {
+    const pending = await this.runtime.db.query<DeploymentRow>(`SELECT * FROM ${this.tables.deployments} WHERE status = 'requested' ORDER BY requested_at`);
+    for (const row of pending) {
+      const metadata = { actor: { id: 'registry', role: 'system' }, now: this.runtime.clock.now(), correlationId: this.runtime.newId() };
+      const plan: DeploymentPlan = {
+        deploymentId: row.deployment_id, version: row.version, tag: row.tag, digest: row.digest, image: row.image, manifestsSha256: row.manifests_sha256, deployer: row.deployer,
+      };
+      try {
+        await this.rollOut(row.model_name, row.environment as Environment, plan, metadata);
+      } catch (error) {
+        // Another process finished it meanwhile: nothing left to do.
+        if ((error as { code?: string }).code !== 'REGISTRY.DEPLOYMENT_NOT_PENDING') throw error;
+      }
+    }
+    return pending.length;
+  }
+
+  /**
    * A quarantined version stops serving wherever it serves: each environment rolls back to the newest
    * earlier approved version that is neither quarantined nor archived, or stops serving if there is none.
    */
