@@ -78,6 +78,16 @@ async function register(host: RegistryHost, name: string, seed: number, dataset:
     expect(readFileSync(gitopsFile('production', 'churn'), 'utf8')).toContain('churn:2');
   });
 
+  it('judges performance against the version serving production: a drop past the tolerance fails', async () => {
+    const model = await host.store('model/model.safetensors', safetensorsOfSize(42));
+    const sbom = await host.store('model/requirements.txt', Buffer.from('torch==2.4.0\n'));
+    const runId = await host.finishedRun({ artifacts: [model, sbom], metrics: { ...FAIR, accuracy: 0.85 }, datasetVersionIds: [dataset] });
+    const judged = await host.call('POST', '/registry/models/churn/candidates', SCIENTIST, { runId, artifactDigest: `sha256:${model.sha256}` });
+    expect(judged.body).toMatchObject({
+      gates: { performance: { passed: false, findings: expect.arrayContaining([expect.objectContaining({ check: 'regression:accuracy', passed: false, detail: expect.stringMatching(/in production \(version 2\)/) })]) } },
+    });
+  });
+
   it('rolls production back to the last approved, non-quarantined version on quarantine, and stops serving when none is left', async () => {
     await host.publish({
       type: 'ModelQuarantined', data: { modelName: 'churn', modelVersion: 2, digest: 'x', reason: 'accuracy breach', alertIds: ['a1'], quarantinedAt: Date.now() },
