@@ -10,6 +10,16 @@ import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
 
 const SCRIPT = resolve(__dirname, '../../registry/test/compat/mlflow_registry.py');
+const root = resolve(__dirname, '../../..');
+
+/** `mgov …args` as a user runs it: a child process with only the given MGOV_* variables. */
+function runMgov(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MGOV_')));
+  return new Promise((done) => {
+    execFile(process.execPath, [join(root, 'tools/cli/mgov.js'), ...args], { cwd: root, env: { ...clean, ...env } }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}
 type Json = Record<string, unknown>;
 
 function requireMlflowPython(): void {
@@ -101,5 +111,22 @@ describe('MLflow model registry API with the real mlflow Python client (embedded
       alias_on_candidate: { error_code: 'INVALID_PARAMETER_VALUE' },
       alias_gone: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
     });
+
+    // The same registry through mgov: approved versions only, the review queue, a deployment and its history.
+    const engineer = await issueApiKey(client, admin, 'eve-engineer', ['ml-engineer']);
+    await untilKnownEverywhere(client, [engineer]);
+    const as = (holder: KeyHolder) => ({ MGOV_URL: host.url, MGOV_TOKEN: holder.token });
+    const listed = await runMgov(['model', 'list', name, '--format', 'json'], as(reviewer));
+    expect(JSON.parse(listed.stdout).map((v: Json) => v.tag)).toEqual([`${name}:1`]);
+    const queue = await runMgov(['model', 'review', name, '--status', 'all', '--format', 'table'], as(reviewer));
+    expect(queue.stdout).toMatch(new RegExp(`${evil}.*in-review.*security:FAIL`));
+    const deployed = await runMgov(['model', 'deploy', name, '1', '--env', 'staging', '--format', 'json'], as(engineer));
+    expect(deployed.code).toBe(0);
+    expect(JSON.parse(deployed.stdout)).toMatchObject({ status: 'rolled_out', version: 1, environment: 'staging' });
+    const candidate = await runMgov(['model', 'deploy', name, evil, '--env', 'staging'], as(engineer));
+    expect(candidate).toMatchObject({ code: 1, stderr: expect.stringContaining('REGISTRY.CANDIDATE_NOT_DEPLOYABLE') });
+    await registry.catchUpReadModels();
+    const history = await runMgov(['model', 'history', name, '--format', 'json'], as(reviewer));
+    expect(JSON.parse(history.stdout)).toEqual([expect.objectContaining({ version: 1, environment: 'staging', status: 'rolled_out', requested_by: 'eve-engineer' })]);
   }, 240_000);
 });

@@ -234,7 +234,7 @@ export class RegistryService {
   async eventuallyCandidate(modelName: string, candidateId: string): Promise<CandidateRow> {
     for (let attempt = 0; ; attempt++) {
       const [row] = await this.runtime.db.query<CandidateRow>(`SELECT * FROM ${this.candidates.table} WHERE model_name = $1 AND candidate_id = $2`, [modelName, candidateId]);
-      if ((row && Object.keys(row.gates).length === 3) || attempt >= 80) return row ?? this.candidate(modelName, candidateId);
+      if ((row && Object.keys(row.gates).length === 3) || attempt >= 400) return row ?? this.candidate(modelName, candidateId);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

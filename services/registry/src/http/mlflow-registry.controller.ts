@@ -113,8 +113,10 @@ export class MlflowRegistryController {
     const tags = Array.isArray(body.tags) ? (body.tags as Array<{ key?: string; value?: string }>) : [];
     const signature = tags.find((t) => t.key === 'mlflow.signature')?.value;
     const candidateId = `mlflow-${randomBytes(6).toString('hex')}`;
-    await this.registry.submitCandidate(name, { candidateId, runId, artifactDigest: `sha256:${artifact.sha256}`, signature }, metadata, { source: 'mlflow' });
-    return { model_version: candidateVersion(await this.registry.eventuallyCandidate(name, candidateId)) };
+    const submitted = await this.registry.submitCandidate(name, { candidateId, runId, artifactDigest: `sha256:${artifact.sha256}`, signature }, metadata, { source: 'mlflow' });
+    const view = candidateVersion(await this.registry.eventuallyCandidate(name, candidateId));
+    // The verdicts just recorded decide the status, whether or not the review queue has caught up.
+    return { model_version: submitted.passedGates ? view : { ...view, status: 'FAILED_REGISTRATION' } };
   }
 
   private async version(name: string, version: string) {
