@@ -155,7 +155,7 @@ export class DeploymentPipeline {
     for (let attempt = 0; ; attempt++) {
       const [row] = await this.runtime.db.query<DeploymentRow>(`SELECT * FROM ${this.tables.deployments} WHERE deployment_id = $1`, [deploymentId]);
       // The read model follows the log a moment later; the answer waits for it briefly.
-      if ((row && row.status !== 'requested') || attempt >= 40) return row ?? ({ deployment_id: deploymentId, status: 'requested' } as DeploymentRow);
+      if ((row && row.status !== 'requested') || attempt >= 400) return row ?? ({ deployment_id: deploymentId, status: 'requested' } as DeploymentRow);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
