@@ -25,10 +25,10 @@ const profile: ColumnProfile[] = profileColumns(training);
     host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100 });
     client = new InferenceClient({ transport: { kind: 'kafka', brokers: brokers! }, batchSize: 500 });
     await registerModelVersion(host.bus, { modelName: model, version: 1, profile, metrics: { accuracy: 0.95, f1: 0.95 } });
-    await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 30_000);
+    await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 90_000);
     // Two features and 100-event windows: the drift share is too coarse to judge here.
     await host.service.setPolicy(model, { window: { unit: 'events', size: 100, slide: 100 }, performance: { minLabelled: 20 }, dataDrift: { driftShare: { warn: 1, breach: 1 } } }, 'test');
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await client?.close();
     await host?.stop();
@@ -52,11 +52,11 @@ const profile: ColumnProfile[] = profileColumns(training);
 
   it('evaluates windows, joins outcomes, and raises data drift and performance decay on the bus', async () => {
     await send(training.slice(0, 300));
-    await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length >= 2, 30_000);
+    await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length >= 2, 90_000);
     await send(training.slice(300, 500), { shift: 5_000, wrong: true });
     // Labels count in the window open when they arrive: the wrong ones land in the next windows.
     await send(training.slice(500, 600), { wrong: true });
-    await waitFor(async () => (await monitorEvents()).includes('PerformanceDecayDetected'), 30_000);
+    await waitFor(async () => (await monitorEvents()).includes('PerformanceDecayDetected'), 90_000);
     await host.kernel.catchUpReadModels();
     const alerts = await host.service.listAlerts(model, 1);
     expect(alerts).toContainEqual(expect.objectContaining({ kind: 'data', feature: 'income', metric: 'psi', severity: 'breach' }));
@@ -74,7 +74,7 @@ const profile: ColumnProfile[] = profileColumns(training);
     expect(Math.min(...accuracy.map((p) => p.value))).toBeLessThan(0.5);
     const health = await host.service.health(model);
     expect(health.versions).toEqual([expect.objectContaining({ version: 1, status: 'breach' })]);
-  }, 120_000);
+  }, 240_000);
 
   it('sends undecodable events to mgov.dlq with the reason, and keeps counting', async () => {
     const marker = `garbage-${randomBytes(3).toString('hex')}`;
@@ -92,13 +92,13 @@ const profile: ColumnProfile[] = profileColumns(training);
         letters.push(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
       },
     });
-    await waitFor(() => letters.length > 0, 30_000);
+    await waitFor(() => letters.length > 0, 90_000);
     await consumer.disconnect();
     expect(letters[0]).toEqual(expect.objectContaining({
       [DeadLetterHeaders.code]: 'CONTRACTS.BAD_MAGIC', [DeadLetterHeaders.sourceTopic]: Topics.predictions, [DeadLetterHeaders.sourceGroup]: PIPELINE_GROUP,
     }));
-    await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 30_000);
-  }, 90_000);
+    await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 90_000);
+  }, 180_000);
 
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {
     const events = await monitorEvents();
@@ -112,12 +112,12 @@ const profile: ColumnProfile[] = profileColumns(training);
     await host.db.query(`TRUNCATE mgov_monitoring.window_rings_v1, mgov_monitoring.pipeline_offsets_v1`);
     host = await host.start();
     await send(training.slice(700, 800));
-    await waitFor(async () => (await monitorEvents()).length > events.length, 60_000);
+    await waitFor(async () => (await monitorEvents()).length > events.length, 120_000);
     const after = await monitorEvents();
     expect(after.slice(0, events.length)).toEqual(events);
     // Only the new window (and any alert in it) was added: nothing of the replayed windows twice.
     expect(after.slice(events.length).filter((t) => t === 'MonitoringWindowEvaluated')).toHaveLength(1);
     const ids = (await host.service.listAlerts(model, 1)).map((a) => a.alert_id);
     expect(new Set(ids).size).toBe(ids.length);
-  }, 120_000);
+  }, 240_000);
 });

@@ -13,8 +13,10 @@ export interface AwaitingLabel extends LabelTarget {
 export class LabelJoin {
   private readonly awaiting = new Map<string, AwaitingLabel>();
   private readonly early = new Map<string, { truth: string; eventTime: number }>();
+  /** Insertion order, for eviction: iterating a Map from the front is slow once many entries were deleted. */
+  private readonly awaitingOrder = new IdQueue();
+  private readonly earlyOrder = new IdQueue();
   expired = 0;
-  private inserts = 0;
 
   constructor(private readonly horizonMs: number, private readonly capacity: number) {}
 
@@ -30,7 +32,8 @@ export class LabelJoin {
       return outcome.truth;
     }
     this.awaiting.set(id, target);
-    if (this.awaiting.size > this.capacity || ++this.inserts % 1024 === 0) this.trim(this.awaiting, target.eventTime);
+    this.awaitingOrder.push(id);
+    this.trim(this.awaiting, this.awaitingOrder, target.eventTime);
     return null;
   }
 
@@ -42,16 +45,41 @@ export class LabelJoin {
       return target;
     }
     this.early.set(id, { truth, eventTime });
-    this.trim(this.early, eventTime);
+    this.earlyOrder.push(id);
+    this.trim(this.early, this.earlyOrder, eventTime);
     return null;
   }
 
-  private trim(map: Map<string, { eventTime: number }>, now: number): void {
+  private trim(map: Map<string, { eventTime: number }>, order: IdQueue, now: number): void {
     // Insertion order is close to event-time order, so the oldest are at the front.
-    for (const [id, entry] of map) {
-      if (map.size <= this.capacity && now - entry.eventTime <= this.horizonMs) break;
-      map.delete(id);
-      this.expired += 1;
+    for (let id = order.peek(); id !== undefined; id = order.peek()) {
+      const entry = map.get(id);
+      if (entry !== undefined && map.size <= this.capacity && now - entry.eventTime <= this.horizonMs) break;
+      order.shift();
+      if (entry !== undefined && map.delete(id)) this.expired += 1;
+    }
+  }
+
+}
+
+/** A FIFO of ids in one array with a moving head, compacted now and then. */
+class IdQueue {
+  private ids: string[] = [];
+  private head = 0;
+
+  push(id: string): void {
+    this.ids.push(id);
+  }
+
+  peek(): string | undefined {
+    return this.head < this.ids.length ? this.ids[this.head] : undefined;
+  }
+
+  shift(): void {
+    this.head += 1;
+    if (this.head > 65_536 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.head = 0;
     }
   }
 }

@@ -2,11 +2,12 @@ import type { Outcome, Prediction } from '@mgov/contracts';
 import type { Sql } from '@mgov/event-store';
 import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
 import {
-  addLabelToRing, addToRing, type ClosedWindow, layoutOf, type MonitoringPolicy, monitorDecider, monitorStreamId, newRing, type WindowLayout,
+  addLabelToRing, addToRing, type ClosedWindow, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState, monitorStreamId,
+  newRing, type WindowLayout,
   windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
-import type { ServiceRuntime } from '@mgov/service-runtime';
-import { Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
+import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
+import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
 import { LabelJoin } from './label-join';
 import { monitoringLinks } from './links';
@@ -22,6 +23,8 @@ interface Monitor {
   readonly layout: WindowLayout;
   readonly policy: MonitoringPolicy;
   readonly ring: WindowRing;
+  /** The monitor stream's decider state and version, once read. */
+  stream?: { state: MonitorState; version: number };
 }
 
 export interface PipelineOptions {
@@ -251,17 +254,30 @@ export class MonitoringPipeline {
 
   private async evaluate(tx: Sql, monitor: Monitor, window: ClosedWindow, causationId: string): Promise<void> {
     const { modelName, version, digest, baseline, metrics: runMetrics } = monitor.version;
+    const streamId = monitorStreamId(modelName, version);
     const metrics = windowMetrics(baseline, runMetrics, monitor.policy, window.counts);
-    const events = await this.runtime.commands.execute({
-      streamId: monitorStreamId(modelName, version),
-      decider: monitorDecider,
-      links: monitoringLinks,
-      tx,
-      command: {
-        type: 'EvaluateWindow', modelName, modelVersion: version, digest, window: window.descriptor, metrics, policy: monitor.policy,
-        metadata: { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: monitorStreamId(modelName, version), causationId },
-      },
+    // The monitor's decider state is kept with its ring (read once), not re-read and re-folded per window:
+    // the stream grows by a window each time. A concurrent writer makes the append fail, and the batch is redone.
+    monitor.stream ??= await this.loadStream(tx, streamId);
+    const metadata = { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: streamId, causationId };
+    const decided = monitorDecider.decide({
+      type: 'EvaluateWindow', modelName, modelVersion: version, digest, window: window.descriptor, metrics, policy: monitor.policy, metadata,
+    }, monitor.stream.state);
+    if (decided.length === 0) return;
+    const events = envelope(decided, {
+      streamId, fromVersion: monitor.stream.version, metadata, newId: this.runtime.newId, trace: activeTraceContext(),
+      links: monitoringLinks as Parameters<typeof envelope>[1]['links'],
     });
-    this.gauges.evaluated(modelName, version, metrics, events.filter((e) => e.type !== 'MonitoringWindowEvaluated').length);
+    const rows = events.map((event) => ({ eventId: event.envelope.eventId, type: event.type, data: this.runtime.codec.encodeEvent(event) }));
+    await this.runtime.store.append(streamId, monitor.stream.version, rows, tx);
+    monitor.stream = { state: decided.reduce(monitorDecider.evolve, monitor.stream.state), version: monitor.stream.version + decided.length };
+    this.gauges.evaluated(modelName, version, metrics, decided.length - 1);
   }
+
+  private async loadStream(tx: Sql, streamId: string): Promise<{ state: MonitorState; version: number }> {
+    const history = await this.runtime.store.readStream(streamId, { tx });
+    const state = history.map((stored) => this.runtime.codec.decodeEvent(stored.data) as unknown as MonitorEvent).reduce(monitorDecider.evolve, monitorDecider.initialState());
+    return { state, version: history.length };
+  }
+
 }
