@@ -128,5 +128,15 @@ describe('MLflow model registry API with the real mlflow Python client (embedded
     await registry.catchUpReadModels();
     const history = await runMgov(['model', 'history', name, '--format', 'json'], as(reviewer));
     expect(JSON.parse(history.stdout)).toEqual([expect.objectContaining({ version: 1, environment: 'staging', status: 'rolled_out', requested_by: 'eve-engineer' })]);
+
+    // Every refusal above is in the audit trail, about the model.
+    const auditor = await issueApiKey(client, admin, 'gus-auditor', ['governance-auditor']);
+    await untilKnownEverywhere(client, [auditor]);
+    const refusals = await client.eventually('the refusals in the audit trail', async () => {
+      const { events } = await client.call<{ events: Array<{ type: string; data: Json }> }>('audit', 'GET', `/audit/events?subject=model:${name}`, auditor);
+      const codes = events.filter((e) => e.type === 'RegistryRequestRefused').map((e) => e.data.code);
+      return codes.includes('REGISTRY.CANDIDATE_NOT_DEPLOYABLE') ? codes : undefined;
+    });
+    expect(refusals).toEqual(expect.arrayContaining(['REGISTRY.REVIEW_NOT_PASSED', 'REGISTRY.CANDIDATE_NOT_DEPLOYABLE']));
   }, 240_000);
 });
