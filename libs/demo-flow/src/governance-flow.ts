@@ -74,7 +74,15 @@ export async function runGovernanceFlow(options: FlowOptions): Promise<FlowResul
   // The registry's security gate scans these bytes (a safetensors model) and wants a dependency manifest beside them.
   const model = safetensorsModel(Number.parseInt(suffix, 16));
   const artifacts = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model`;
-  await client.put('experiment', `${artifacts}/model.safetensors`, scientist, model, 'application/octet-stream');
+  // The artifact proxy finds the run through a read model, a moment behind the write in the distributed runtime.
+  await client.eventually('experiment to take the run\'s artifacts', async () => {
+    try {
+      return await client.put('experiment', `${artifacts}/model.safetensors`, scientist, model, 'application/octet-stream') ?? true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'EXPERIMENT.RUN_NOT_FOUND') return undefined;
+      throw error;
+    }
+  });
   await client.put('experiment', `${artifacts}/requirements.txt`, scientist, 'scikit-learn==1.5.2\nsafetensors==0.4.5\n', 'text/plain');
   const digest = `sha256:${createHash('sha256').update(model).digest('hex')}`;
   const metrics = {
