@@ -127,6 +127,17 @@ describe('artifact scanner', () => {
     expect(kinds(scanArtifact(tar, 'bundle.tar.gz')).sort()).toEqual(['dangerous-global', 'path-traversal', 'symlink']);
   });
 
+  it('finds Keras Lambda layers (Python code in the config) in a .keras archive', () => {
+    const keras = (layers: unknown[]) => zipOf([
+      { name: 'metadata.json', content: Buffer.from('{"keras_version": "3.6.0"}') },
+      { name: 'config.json', content: Buffer.from(JSON.stringify({ class_name: 'Sequential', config: { layers } })) },
+      { name: 'model.weights.h5', content: Buffer.alloc(32) },
+    ]);
+    expect(scanArtifact(keras([{ class_name: 'Dense', config: { name: 'dense' } }]), 'model.keras')).toMatchObject({ format: 'keras', findings: [] });
+    const lambda = scanArtifact(keras([{ class_name: 'Lambda', config: { name: 'evil', function: { class_name: '__lambda__', config: { code: '4wEAAAAAAAAA' } } } }]), 'model.keras');
+    expect(lambda.findings).toEqual([expect.objectContaining({ kind: 'code-in-config', member: 'config.json', detail: expect.stringContaining('evil') })]);
+  });
+
   it('reports a corrupt archive as malformed', () => {
     const zip = zipOf([{ name: 'a.pkl', content: safeStateDict() }]);
     expect(kinds(scanArtifact(zip.subarray(0, zip.length - 30), 'model.zip'))).toEqual(['malformed']);

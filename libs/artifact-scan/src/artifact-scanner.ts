@@ -34,6 +34,29 @@ function archiveFormat(entries: readonly ArchiveEntry[], zip: boolean): Artifact
   return 'zip';
 }
 
+/** Keras Lambda layers carry Python bytecode in the model config: loading them runs it. */
+function kerasConfigFindings(name: string, content: Buffer): ScanFinding[] {
+  let config: unknown;
+  try {
+    config = JSON.parse(content.toString('utf8'));
+  } catch {
+    return [{ kind: 'malformed', member: name, detail: 'the Keras config is not valid JSON' }];
+  }
+  const findings: ScanFinding[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 64 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1));
+    const record = node as Record<string, unknown>;
+    if (record.class_name === 'Lambda') {
+      const layer = (record.config as { name?: string } | undefined)?.name ?? '?';
+      findings.push({ kind: 'code-in-config', member: name, detail: `Keras Lambda layer ${layer} carries Python code that runs when the model is loaded` });
+    }
+    Object.values(record).forEach((value) => walk(value, depth + 1));
+  };
+  walk(config, 0);
+  return findings;
+}
+
 function scanArchive(entries: readonly ArchiveEntry[], limits: ScanLimits, findings: ScanFinding[], globals: Set<string>, members: ScannedMember[]): void {
   let declaredTotal = 0;
   for (const entry of entries) {
@@ -57,6 +80,7 @@ function scanArchive(entries: readonly ArchiveEntry[], limits: ScanLimits, findi
     }
     const pickle = PICKLE_NAME.test(entry.name) && !/\/data\/\d+$/.test(entry.name) ? true : /(^|\/)[^/]*\.pkl$/.test(entry.name) || looksLikePickle(content);
     members.push({ name: entry.name, bytes: content.length, pickle });
+    if (/(^|\/)config\.json$/.test(entry.name) && entries.some((e) => /\.weights\.h5$/.test(e.name))) findings.push(...kerasConfigFindings(entry.name, content));
     if (pickle) {
       const scan = scanPickle(content, entry.name, limits.deniedGlobals);
       scan.globals.forEach((g) => globals.add(g));

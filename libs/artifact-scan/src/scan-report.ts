@@ -3,7 +3,7 @@ export type ArtifactFormat = 'pickle' | 'joblib' | 'pytorch' | 'onnx' | 'safeten
 
 export type FindingKind =
   | 'dangerous-global' | 'unresolved-global' | 'malformed' | 'path-traversal' | 'absolute-path' | 'symlink'
-  | 'size-bomb' | 'ratio-bomb' | 'unsupported-archive';
+  | 'size-bomb' | 'ratio-bomb' | 'unsupported-archive' | 'code-in-config';
 
 export interface ScanFinding {
   readonly kind: FindingKind;
