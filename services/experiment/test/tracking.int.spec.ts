@@ -96,6 +96,16 @@ describe('experiment tracking on PostgreSQL', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('reads its own writes while other writers append concurrently', async () => {
+    const { experimentId } = await experiments.createExperiment({ name: 'concurrent' }, ada);
+    const seen = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+      const runId = (await experiments.createRun({ experimentId }, ada)).info.run_id;
+      await experiments.logData(runId, { metrics: [{ key: 'i', value: i, timestamp: 1, step: 0 }] }, ada);
+      return (await experiments.queries.run(runId)).data.metrics.map((m) => m.value);
+    }));
+    expect(seen).toEqual(Array.from({ length: 8 }, (_, i) => [i]));
+  });
+
   it("takes MLflow's latest value: highest step, then timestamp, then value, NaN below every number", async () => {
     const { experimentId } = await experiments.createExperiment({ name: 'latest' }, ada);
     const runId = (await experiments.createRun({ experimentId }, ada)).info.run_id;

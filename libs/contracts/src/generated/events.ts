@@ -135,16 +135,16 @@ export interface RunCompleted {
 
 export interface RunDataLoggedData {
   readonly runId: string;
-  readonly metrics: ReadonlyArray<LoggedMetric>;
+  readonly metrics: ReadonlyArray<LoggedMetricSeries>;
   readonly params: ReadonlyArray<LoggedParam>;
   readonly tags: ReadonlyArray<LoggedTag>;
 }
 
-export interface LoggedMetric {
+export interface LoggedMetricSeries {
   readonly key: string;
-  readonly value: number;
-  readonly timestamp: number;
-  readonly step: number;
+  readonly values: ReadonlyArray<number>;
+  readonly timestamps: ReadonlyArray<number>;
+  readonly steps: ReadonlyArray<number>;
 }
 
 export interface LoggedParam {

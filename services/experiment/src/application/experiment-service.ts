@@ -78,7 +78,7 @@ export class ExperimentService {
         tags: Object.fromEntries((input.tags ?? []).map((t) => [t.key, t.value])),
       },
     });
-    await this.projection.catchUp();
+    await this.readOwnWrite(() => this.queries.experimentById(experimentId).then(() => true, () => false));
     return { experimentId };
   }
 
@@ -220,8 +220,25 @@ export class ExperimentService {
 
   private async run(runId: string, command: RunCommand) {
     const events = await this.runtime.commands.execute({ streamId: `run:${runId}`, decider: runDecider, links: experimentLinks, command });
-    if (events.length > 0) await this.projection.catchUp();
+    if (events.length > 0) {
+      const version = events[events.length - 1].envelope.streamVersion;
+      await this.readOwnWrite(() => this.queries.runStreamVersion(runId).then((applied) => applied >= version));
+    }
     return events;
+  }
+
+  /**
+   * Catches the read model up until it shows this request's own write. One pass is enough unless a
+   * concurrent transaction holds the log's visibility fence below our event (PostgreSQL with several
+   * writers); then it tries again for a short while rather than answer with a stale read.
+   */
+  private async readOwnWrite(applied: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      await this.projection.catchUp();
+      if (await applied()) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 20)));
+    }
+    throw new DomainError('EXPERIMENT.READ_MODEL_BEHIND', 'the write is recorded but the run\'s read model has not caught up yet; read it again shortly', 409);
   }
 }
 

@@ -107,13 +107,19 @@ export class TrackingQueries {
     return row ? { experimentId: row.experiment_id, status: row.status } : null;
   }
 
+  /** How much of the run's stream the read model has applied (0: nothing yet). */
+  async runStreamVersion(runId: string): Promise<number> {
+    const [row] = await this.db.query<{ stream_version: number }>(`SELECT stream_version FROM ${this.t.runs} WHERE run_id = $1`, [runId]);
+    return row ? Number(row.stream_version) : 0;
+  }
+
   async metricHistory(runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}) {
     await this.run(runId);
     const limit = Math.min(Math.max(options.maxResults ?? 25_000, 1), 25_000);
     const offset = decodeToken(options.pageToken);
     const rows = await this.db.query<PointRow>(
-      `SELECT key, value, timestamp, step FROM ${this.t.metrics} WHERE run_id = $1 AND key = $2
-       ORDER BY step, timestamp, stream_version, idx LIMIT $3 OFFSET $4`, [runId, key, limit + 1, offset],
+      `SELECT m.key, p.value, p.timestamp, p.step FROM ${this.t.metrics} m, unnest(m.values, m.timestamps, m.steps) WITH ORDINALITY AS p(value, timestamp, step, i)
+       WHERE m.run_id = $1 AND m.key = $2 ORDER BY p.step, p.timestamp, m.stream_version, p.i LIMIT $3 OFFSET $4`, [runId, key, limit + 1, offset],
     );
     const metrics = rows.slice(0, limit).map((r) => ({ key: r.key, value: jsonDouble(Number(r.value)), timestamp: Number(r.timestamp), step: Number(r.step) }));
     return rows.length > limit ? { metrics, next_page_token: encodeToken(offset + limit) } : { metrics };

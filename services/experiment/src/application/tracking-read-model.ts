@@ -1,6 +1,6 @@
 import type { EnvelopedEvent } from '@mgov/contracts';
 import type { Sql } from '@mgov/event-store';
-import { isLater } from '@mgov/experiment-domain';
+import { latestOfSeries, toSeries } from '@mgov/experiment-domain';
 import type { ReadModel } from '@mgov/service-runtime';
 
 /** The tables behind the tracking queries (MLflow's and MGov's own). */
@@ -15,7 +15,7 @@ export interface TrackingTables {
 export const trackingTables = (schema: string): TrackingTables => ({
   experiments: `${schema}.experiments_v1`,
   runs: `${schema}.runs_v2`,
-  metrics: `${schema}.run_metric_points_v1`,
+  metrics: `${schema}.run_metric_series_v1`,
   latest: `${schema}.run_latest_metrics_v1`,
   artifacts: `${schema}.run_artifacts_v1`,
 });
@@ -28,7 +28,7 @@ export function trackingReadModel(schema: string): ReadModel & { tables: Trackin
   const t = trackingTables(schema);
   return {
     name: 'tracking',
-    version: 1,
+    version: 2,
     tables: t,
     async setup(tx: Sql) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t.experiments} (
@@ -41,10 +41,10 @@ export function trackingReadModel(schema: string): ReadModel & { tables: Trackin
         unknown_inputs jsonb NOT NULL DEFAULT '[]', inputs jsonb NOT NULL DEFAULT '[]', refusals jsonb NOT NULL DEFAULT '[]',
         artifact_digest text, stream_version integer NOT NULL DEFAULT 0)`);
       await tx.query(`CREATE INDEX IF NOT EXISTS runs_v2_experiment ON ${t.runs} (experiment_id, start_time DESC)`);
+      // One row per metric key per logging call: a log-batch of 1000 points over 50 keys writes 50 rows.
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t.metrics} (
-        run_id text NOT NULL, stream_version integer NOT NULL, idx integer NOT NULL, key text NOT NULL,
-        value float8 NOT NULL, timestamp bigint NOT NULL, step bigint NOT NULL, PRIMARY KEY (run_id, stream_version, idx))`);
-      await tx.query(`CREATE INDEX IF NOT EXISTS run_metric_points_v1_key ON ${t.metrics} (run_id, key)`);
+        run_id text NOT NULL, key text NOT NULL, stream_version integer NOT NULL,
+        values float8[] NOT NULL, timestamps bigint[] NOT NULL, steps bigint[] NOT NULL, PRIMARY KEY (run_id, key, stream_version))`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t.latest} (
         run_id text NOT NULL, key text NOT NULL, value float8 NOT NULL, timestamp bigint NOT NULL, step bigint NOT NULL, PRIMARY KEY (run_id, key))`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${t.artifacts} (
@@ -53,27 +53,29 @@ export function trackingReadModel(schema: string): ReadModel & { tables: Trackin
     async reset(tx: Sql) {
       await tx.query(`TRUNCATE ${t.experiments}, ${t.runs}, ${t.metrics}, ${t.latest}, ${t.artifacts}`);
     },
-    handle: (tx, event) => project(tx, t, event),
+    async handle(tx, event) {
+      await project(tx, t, event);
+      // How far each run's stream is applied: a writer waits for its own event before answering.
+      const runId = (event.data as { runId?: unknown }).runId;
+      if (typeof runId === 'string' && event.type !== 'ExperimentCreated') {
+        await tx.query(`UPDATE ${t.runs} SET stream_version = $2 WHERE run_id = $1 AND stream_version < $2`, [runId, event.envelope.streamVersion]);
+      }
+    },
   };
 }
 
-type Point = { key: string; value: number; timestamp: number; step: number };
+type Series = { key: string; values: readonly number[]; timestamps: readonly number[]; steps: readonly number[] };
 
-async function addPoints(tx: Sql, t: TrackingTables, runId: string, version: number, points: readonly Point[]): Promise<void> {
-  if (points.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${t.metrics} (run_id, stream_version, idx, key, value, timestamp, step)
-     SELECT $1, $2, i - 1, k, v, ts, s FROM unnest($3::text[], $4::float8[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS p(k, v, ts, s, i)
-     ON CONFLICT DO NOTHING`,
-    [runId, version, points.map((p) => p.key), points.map((p) => p.value), points.map((p) => p.timestamp), points.map((p) => p.step)],
-  );
-  // One row per key in the upsert (PostgreSQL refuses to update a row twice in one statement). NaN ranks
-  // below every number here as in MLflow, though PostgreSQL sorts it above them.
-  const latest = new Map<string, Point>();
-  for (const p of points) {
-    if (isLater(p, latest.get(p.key))) latest.set(p.key, p);
-  }
-  const rows = [...latest.values()];
+async function addSeries(tx: Sql, t: TrackingTables, runId: string, version: number, series: readonly Series[]): Promise<void> {
+  if (series.length === 0) return;
+  const rows: unknown[] = [runId, version];
+  const values = series.map((s) => {
+    const at = rows.push(s.key, [...s.values], [...s.timestamps], [...s.steps]);
+    return `($1, $${at - 3}, $2, $${at - 2}::float8[], $${at - 1}::bigint[], $${at}::bigint[])`;
+  });
+  await tx.query(`INSERT INTO ${t.metrics} (run_id, key, stream_version, values, timestamps, steps) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`, rows);
+  // NaN ranks below every number here as in MLflow, though PostgreSQL sorts it above them.
+  const latest = latestOfSeries(series);
   await tx.query(
     `INSERT INTO ${t.latest} (run_id, key, value, timestamp, step)
      SELECT $1, k, v, ts, s FROM unnest($2::text[], $3::float8[], $4::bigint[], $5::bigint[]) AS p(k, v, ts, s)
@@ -81,7 +83,7 @@ async function addPoints(tx: Sql, t: TrackingTables, runId: string, version: num
      WHERE (excluded.step, excluded.timestamp) > (${t.latest}.step, ${t.latest}.timestamp)
         OR ((excluded.step, excluded.timestamp) = (${t.latest}.step, ${t.latest}.timestamp) AND excluded.value <> 'NaN'::float8
             AND (${t.latest}.value = 'NaN'::float8 OR excluded.value > ${t.latest}.value))`,
-    [runId, rows.map((p) => p.key), rows.map((p) => p.value), rows.map((p) => p.timestamp), rows.map((p) => p.step)],
+    [runId, latest.map((p) => p.key), latest.map((p) => p.value), latest.map((p) => p.timestamp), latest.map((p) => p.step)],
   );
 }
 
@@ -131,11 +133,11 @@ async function project(tx: Sql, t: TrackingTables, event: EnvelopedEvent): Promi
           [d.runId, JSON.stringify(params), JSON.stringify(tags), tags['mlflow.runName'] ?? null],
         );
       }
-      await addPoints(tx, t, d.runId, version, d.metrics);
+      await addSeries(tx, t, d.runId, version, d.metrics);
       return;
     }
     case 'FairnessMetricsComputed':
-      await addPoints(tx, t, event.data.runId, version, event.data.metrics);
+      await addSeries(tx, t, event.data.runId, version, toSeries(event.data.metrics));
       return;
     case 'RunInputsLogged': {
       const d = event.data;
@@ -148,7 +150,6 @@ async function project(tx: Sql, t: TrackingTables, event: EnvelopedEvent): Promi
          WHERE run_id = $1 AND stream_version < $5`,
         [d.runId, JSON.stringify(d.inputs), JSON.stringify(known), JSON.stringify(unknown), version],
       );
-      await tx.query(`UPDATE ${t.runs} SET stream_version = $2 WHERE run_id = $1`, [d.runId, version]);
       return;
     }
     case 'ArtifactLogged': {

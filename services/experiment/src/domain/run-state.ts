@@ -2,7 +2,7 @@ import type {
   ArtifactLogged, FairnessMetricsComputed, RunCompleted, RunDataLogged, RunDeleted, RunFailed, RunInputsLogged, RunKilled, RunRefused, RunStarted,
 } from '@mgov/contracts';
 import { assertNever } from '@mgov/decider';
-import { isLater, type MetricPoint } from './tracking-limits';
+import { isLater, latestOfSeries, type MetricPoint } from './tracking-limits';
 
 export type RunEvent =
   | RunStarted | RunRefused | RunCompleted | RunDataLogged | RunInputsLogged | ArtifactLogged | FairnessMetricsComputed | RunFailed | RunKilled | RunDeleted;
@@ -42,7 +42,7 @@ function evolveRecorded(state: ActiveRunState, event: RunEvent): RunState {
       for (const p of event.data.params) params[p.key] = p.value;
       const tags = { ...state.tags };
       for (const t of event.data.tags) tags[t.key] = t.value;
-      return withMetrics({ ...state, params, tags }, event.data.metrics);
+      return withMetrics({ ...state, params, tags }, latestOfSeries(event.data.metrics));
     }
     case 'FairnessMetricsComputed':
       return withMetrics(state, event.data.metrics);

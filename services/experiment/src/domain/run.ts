@@ -2,7 +2,7 @@ import type { RunCompleted, RunDataLogged, RunInput, RunRefused } from '@mgov/co
 import { assertNever, type CommandMetadata, type Decider, DomainError } from '@mgov/decider';
 import { primaryArtifact } from './primary-artifact';
 import { type ActiveRunState, evolveRun, type RunEvent, type RunState } from './run-state';
-import { checkBatch, invalid, type KeyValue, LIMITS, type MetricPoint } from './tracking-limits';
+import { checkBatch, invalid, type KeyValue, LIMITS, type MetricPoint, toSeries } from './tracking-limits';
 
 export type { RunEvent, RunState } from './run-state';
 
@@ -107,7 +107,7 @@ function logRunData(command: LogRunData, state: RunState): RunEvent[] {
     if (run.params[key] === undefined) params.set(key, value);
   }
   const logged: RunDataLogged['data'] = {
-    runId: command.runId, metrics: command.metrics.map((m) => ({ ...m })), params: [...params].map(([key, value]) => ({ key, value })), tags: command.tags.map((t) => ({ ...t })),
+    runId: command.runId, metrics: toSeries(command.metrics), params: [...params].map(([key, value]) => ({ key, value })), tags: command.tags.map((t) => ({ ...t })),
   };
   if (logged.metrics.length + logged.params.length + logged.tags.length === 0) return [];
   return [{ type: 'RunDataLogged', data: logged }];

@@ -1,6 +1,7 @@
 import { deciderSpec } from '@mgov/testing';
 import type { ArtifactLogged, RunCompleted, RunDataLogged, RunInputsLogged, RunRefused, RunStarted } from '@mgov/contracts';
 import { type CompleteRun, type EndRun, type LogRunData, runDecider, type StartRun } from './run';
+import { toSeries } from './tracking-limits';
 
 const metadata = { actor: { id: 'ada', role: 'data-scientist' }, now: 1_790_000_000_000, correlationId: 'c' };
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -57,14 +58,23 @@ describe('run', () => {
     spec.given([started]).when(log({ params: [{ key: 'lr', value: '1' }, { key: 'lr', value: '2' }] })).thenThrows('EXPERIMENT.PARAM_CHANGED');
   });
 
+  it('groups a call\'s points by key, in the order sent', () => {
+    expect(toSeries([point('a', 1, 0), point('b', 2, 0), point('a', 3, 1)])).toEqual([
+      { key: 'a', values: [1, 3], timestamps: [1000, 1000], steps: [0, 1] }, { key: 'b', values: [2], timestamps: [1000], steps: [0] },
+    ]);
+  });
+
   it('keeps NaN and infinities as logged', () => {
     const metrics = [point('loss', Number.NaN, 0), point('loss', Number.POSITIVE_INFINITY, 1), point('gain', Number.NEGATIVE_INFINITY, 0)];
-    spec.given([started]).when(log({ metrics })).then([logged({ metrics })]);
+    spec.given([started]).when(log({ metrics })).then([logged({ metrics: [
+      { key: 'loss', values: [Number.NaN, Number.POSITIVE_INFINITY], timestamps: [1000, 1000], steps: [0, 1] },
+      { key: 'gain', values: [Number.NEGATIVE_INFINITY], timestamps: [1000], steps: [0] },
+    ] })]);
   });
 
   it("holds MLflow's batch limits and key rules, writing nothing when over", () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => point(`m${i}`, i, 0));
-    spec.given([started]).when(log({ metrics: many(1000) })).then([logged({ metrics: many(1000) })]);
+    spec.given([started]).when(log({ metrics: many(1000) })).then([logged({ metrics: toSeries(many(1000)) })]);
     spec.given([started]).when(log({ metrics: many(1001) })).thenThrows('EXPERIMENT.BATCH_TOO_LARGE');
     const kv = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     spec.given([started]).when(log({ params: kv(101) })).thenThrows('EXPERIMENT.BATCH_TOO_LARGE');
@@ -86,7 +96,7 @@ describe('run', () => {
   it('finishes with a summary of the latest metric values, params, artifacts and inputs', () => {
     const history = [
       started,
-      logged({ metrics: [point('acc', 0.5, 0), point('acc', 0.9, 2), point('acc', 0.7, 1)], params: [{ key: 'lr', value: '0.1' }] }),
+      logged({ metrics: toSeries([point('acc', 0.5, 0), point('acc', 0.9, 2), point('acc', 0.7, 1)]), params: [{ key: 'lr', value: '0.1' }] }),
       { type: 'FairnessMetricsComputed', data: { runId: 'r1', library: 'mgov-bias@1.0.0', rows: 4, attributes: ['sex'], evaluationSetSha256: '', metrics: [point('fairness.sex.disparate_impact', 0.8, 0)] } } as const,
       artifact('model/model.pkl', 'cd'.repeat(32)),
       artifact('plots/roc.png', 'ef'.repeat(32)),
@@ -121,7 +131,7 @@ describe('run', () => {
   it('completes on the native API with final metrics and an explicit digest', () => {
     const complete: CompleteRun = { type: 'CompleteRun', runId: 'r1', metrics: { accuracy: 0.91 }, artifactDigest: digest, metadata };
     spec.given([started]).when(complete).then([
-      logged({ metrics: [point('accuracy', 0.91, 0, metadata.now)] }), summary({ metrics: { accuracy: 0.91 }, artifactDigest: digest }),
+      logged({ metrics: [{ key: 'accuracy', values: [0.91], timestamps: [metadata.now], steps: [0] }] }), summary({ metrics: { accuracy: 0.91 }, artifactDigest: digest }),
     ]);
     spec.given([started]).when({ ...complete, metrics: { f1: Number.NaN } }).thenThrows('EXPERIMENT.INVALID_METRIC');
     spec.given([started]).when({ ...complete, artifactDigest: `sha256:${'AB'.repeat(32)}` }).thenThrows('EXPERIMENT.INVALID_DIGEST');

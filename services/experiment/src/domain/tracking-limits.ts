@@ -72,3 +72,36 @@ export function isLater(candidate: MetricPoint, current: MetricPoint | undefined
   if (Number.isNaN(current.value)) return !Number.isNaN(candidate.value);
   return candidate.value > current.value;
 }
+
+/** A metric key's points from one call, column by column (how RunDataLogged carries them). */
+export interface MetricSeries {
+  readonly key: string;
+  readonly values: readonly number[];
+  readonly timestamps: readonly number[];
+  readonly steps: readonly number[];
+}
+
+/** Points grouped by key, keys in first-seen order, each key's points in the order sent. */
+export function toSeries(points: readonly MetricPoint[]): MetricSeries[] {
+  const byKey = new Map<string, { key: string; values: number[]; timestamps: number[]; steps: number[] }>();
+  for (const p of points) {
+    let series = byKey.get(p.key);
+    if (!series) byKey.set(p.key, (series = { key: p.key, values: [], timestamps: [], steps: [] }));
+    series.values.push(p.value);
+    series.timestamps.push(p.timestamp);
+    series.steps.push(p.step);
+  }
+  return [...byKey.values()];
+}
+
+/** The latest point of each series, by MLflow's order. */
+export function latestOfSeries(series: readonly MetricSeries[]): MetricPoint[] {
+  return series.map((s) => {
+    let latest: MetricPoint | undefined;
+    for (let i = 0; i < s.values.length; i++) {
+      const point = { key: s.key, value: s.values[i], timestamp: s.timestamps[i], step: s.steps[i] };
+      if (isLater(point, latest)) latest = point;
+    }
+    return latest!;
+  });
+}
