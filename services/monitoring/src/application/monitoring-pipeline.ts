@@ -95,76 +95,94 @@ export class MonitoringPipeline {
   }
 
   async handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
-    const dead: ReceivedMessage[] = [];
-    const reasons: string[] = [];
-    const decoded: Array<{ message: ReceivedMessage; prediction?: Prediction; outcome?: Outcome }> = [];
-    for (const message of messages) {
-      try {
-        decoded.push({ message, ...this.decode(message) });
-      } catch (error) {
-        dead.push(message);
-        reasons.push(`${(error as { code?: string }).code ?? 'UNDECODABLE'}: ${(error as Error).message}`);
-      }
-    }
-    if (dead.length > 0) {
-      await this.runtime.bus.publish(Topics.dlq, dead.map((m, i) => ({
-        key: m.key, value: m.value,
-        headers: {
-          ...m.headers, [DeadLetterHeaders.reason]: reasons[i]!, [DeadLetterHeaders.code]: reasons[i]!.split(':')[0]!,
-          [DeadLetterHeaders.sourceTopic]: m.topic, [DeadLetterHeaders.sourcePartition]: String(m.partition),
-          [DeadLetterHeaders.sourceOffset]: m.offset, [DeadLetterHeaders.sourceGroup]: PIPELINE_GROUP,
-        },
-      })));
-      this.gauges.deadLettered(dead.length);
-    }
+    let counted = 0;
     try {
-      await this.countAndStore(decoded, dead);
+      counted = await this.runtime.db.transaction((tx) => this.countAndStore(tx, messages));
     } catch (error) {
       log.warn({ err: error, messages: messages.length }, 'batch not stored; it will be delivered again');
       // The rings were counted in memory before the transaction failed: reload them from the last commit.
       this.monitors.clear();
       throw error;
     }
-    this.gauges.consumed(decoded.length, this.join.size);
+    this.gauges.consumed(counted, this.join.size);
   }
 
-  private async countAndStore(decoded: ReadonlyArray<{ message: ReceivedMessage; prediction?: Prediction; outcome?: Outcome }>, dead: readonly ReceivedMessage[]) {
-    const messages = [...decoded.map((d) => d.message), ...dead];
-    await this.runtime.db.transaction(async (tx) => {
-      const resumeAt = await this.resumePoints(tx, messages);
-      const touched = new Set<Monitor>();
-      const lowest = new Map<string, bigint>();
-      const highest = new Map<string, ReceivedMessage>();
-      for (const m of messages) {
-        const key = `${m.topic}\u0000${m.partition}`;
-        const offset = BigInt(m.offset);
-        const low = lowest.get(key);
-        if (low === undefined || offset < low) lowest.set(key, offset);
-        const high = highest.get(key);
-        if (high === undefined || offset > BigInt(high.offset)) highest.set(key, m);
+  /**
+   * One pass: each message is decoded and counted at once (no batch of decoded objects is kept, so
+   * they die young), windows it closes are evaluated, and the batch ends with the touched rings, the
+   * read positions and the dead letters — all before the transaction commits.
+   */
+  private async countAndStore(tx: Sql, messages: readonly ReceivedMessage[]): Promise<number> {
+    const resumeAt = await this.resumePoints(tx, messages);
+    const touched = new Set<Monitor>();
+    const lowest = new Map<string, bigint>();
+    const highest = new Map<string, ReceivedMessage>();
+    for (const m of messages) {
+      const key = `${m.topic}\u0000${m.partition}`;
+      const offset = BigInt(m.offset);
+      const low = lowest.get(key);
+      if (low === undefined || offset < low) lowest.set(key, offset);
+      const high = highest.get(key);
+      if (high === undefined || offset > BigInt(high.offset)) highest.set(key, m);
+    }
+    // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
+    const replayed = [...lowest].some(([key, first]) => first < (resumeAt.get(key) ?? -1n));
+    const dead: Array<{ message: ReceivedMessage; reason: string; code: string }> = [];
+    let counted = 0;
+    let unmonitored = 0;
+    for (const message of messages) {
+      if (replayed && BigInt(message.offset) < (resumeAt.get(`${message.topic}\u0000${message.partition}`) ?? -1n)) continue;
+      let decoded: { prediction?: Prediction; outcome?: Outcome };
+      try {
+        decoded = this.decode(message);
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'UNDECODABLE';
+        dead.push({ message, code, reason: `${code}: ${(error as Error).message}` });
+        continue;
       }
-      // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
-      const replayed = [...lowest].some(([key, first]) => first < (resumeAt.get(key) ?? -1n));
-      for (const { message, prediction, outcome } of decoded) {
-        if (replayed && BigInt(message.offset) < (resumeAt.get(`${message.topic}\u0000${message.partition}`) ?? -1n)) continue;
-        if (prediction) await this.onPrediction(tx, prediction, touched, message);
-        else if (outcome) await this.onOutcome(tx, outcome, touched);
+      counted += 1;
+      if (decoded.outcome) {
+        this.onOutcome(decoded.outcome, touched);
+        continue;
       }
-      if (touched.size > 0) {
-        const monitors = [...touched];
-        await tx.query(
-          `INSERT INTO ${this.rings} SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[])
-           ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-          [monitors.map((m) => m.version.modelName), monitors.map((m) => m.version.version), monitors.map((m) => m.policy.version), monitors.map((m) => JSON.stringify(m.ring))],
-        );
+      const prediction = decoded.prediction!;
+      let monitor = this.monitors.get(`${prediction.modelName}\u0000${prediction.modelVersion}`);
+      if (monitor === undefined) monitor = await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
+      if (monitor === null) {
+        unmonitored += 1;
+        continue;
       }
-      for (const message of highest.values()) {
-        await tx.query(
-          `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
-          [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
-        );
-      }
-    });
+      const closed = this.onPrediction(monitor, prediction, touched);
+      if (closed.length > 0) await this.evaluateClosed(tx, monitor, closed, prediction, message);
+    }
+    if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
+    if (touched.size > 0) {
+      const monitors = [...touched];
+      await tx.query(
+        `INSERT INTO ${this.rings} SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[])
+         ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
+        [monitors.map((m) => m.version.modelName), monitors.map((m) => m.version.version), monitors.map((m) => m.policy.version), monitors.map((m) => JSON.stringify(m.ring))],
+      );
+    }
+    for (const message of highest.values()) {
+      await tx.query(
+        `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
+        [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
+      );
+    }
+    if (dead.length > 0) {
+      // Before the commit: if it fails, the batch comes again and so do its dead letters (at least once).
+      await this.runtime.bus.publish(Topics.dlq, dead.map(({ message: m, reason, code }) => ({
+        key: m.key, value: m.value,
+        headers: {
+          ...m.headers, [DeadLetterHeaders.reason]: reason, [DeadLetterHeaders.code]: code,
+          [DeadLetterHeaders.sourceTopic]: m.topic, [DeadLetterHeaders.sourcePartition]: String(m.partition),
+          [DeadLetterHeaders.sourceOffset]: m.offset, [DeadLetterHeaders.sourceGroup]: PIPELINE_GROUP,
+        },
+      })));
+      this.gauges.deadLettered(dead.length);
+    }
+    return counted;
   }
 
   private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {
@@ -217,12 +235,7 @@ export class MonitoringPipeline {
     return monitor;
   }
 
-  private async onPrediction(tx: Sql, prediction: Prediction, touched: Set<Monitor>, message: ReceivedMessage): Promise<void> {
-    const monitor = await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
-    if (monitor === null) {
-      this.gauges.unmonitored(1);
-      return;
-    }
+  private onPrediction(monitor: Monitor, prediction: Prediction, touched: Set<Monitor>): ClosedWindow[] {
     touched.add(monitor);
     const positive = monitor.policy.performance.positiveClass;
     const closed = addToRing(monitor.ring, monitor.layout, prediction, positive);
@@ -234,7 +247,10 @@ export class MonitoringPipeline {
       });
       if (early !== null) addLabelToRing(monitor.ring, monitor.layout, prediction, early, positive);
     }
-    if (closed.length === 0) return;
+    return closed;
+  }
+
+  private async evaluateClosed(tx: Sql, monitor: Monitor, closed: readonly ClosedWindow[], prediction: Prediction, message: ReceivedMessage): Promise<void> {
     // The window's events continue the trace of the prediction that closed it (one governance flow, one trace).
     const parent = contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate });
     const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: message.topic, [Attr.messagingSystem]: 'kafka' };
@@ -243,7 +259,7 @@ export class MonitoringPipeline {
     }, parent);
   }
 
-  private async onOutcome(_tx: Sql, outcome: Outcome, touched: Set<Monitor>): Promise<void> {
+  private onOutcome(outcome: Outcome, touched: Set<Monitor>): void {
     const target = this.join.outcome(outcome.predictionId, outcome.groundTruth, outcome.eventTime);
     if (target === null) return;
     const monitor = this.monitors.get(target.monitorKey);
