@@ -7,7 +7,7 @@
 // (all six services in one process on the embedded PGlite, audit ledger and every consumer included)
 // and, when MGOV_DATABASE_URL is set (npm run bench:tracking starts PostgreSQL), as the experiment
 // service alone on PostgreSQL, the way the distributed runtime deploys it (PostgreSQL-backed bus).
-// Run: npm run bench:tracking [-- --runs N --concurrency C]   (defaults: 20 runs × 10 params × 50 metrics × 100 steps, concurrency 4)
+// Run: npm run bench:tracking [-- --runs N --concurrency C]   (defaults: 100 runs × 10 params × 50 metrics × 100 steps, concurrency 4)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,8 +27,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-// 100 runs take MLflow over 5 minutes on this 2-core machine; the default is 20, `--runs 100` is the issue's full workload.
-const RUNS = arg('runs', 20);
+const RUNS = arg('runs', 100);
 const PARAMS = arg('params', 10);
 const METRICS = arg('metrics', 50);
 const STEPS = arg('steps', 100);
