@@ -9,10 +9,13 @@
 //    limit. Prints both rates and their ratio (targets >= 50,000 events/s and >= 0.5).
 // 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
 //    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
-// 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active.
+// 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active. The
+//    service's state is bounded by design, but V8 grows its heap lazily up to its limit: the npm script
+//    runs with --max-old-space-size=192, as a deployment would cap it (the limit is printed).
 // Run: npm run bench:monitoring
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   line('ratio service / bare', (serviceRate / bareRate).toFixed(3), `target >= ${TARGETS.ratio}`);
   line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
   line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
-  line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB`);
+  line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB of a ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB limit`);
   process.exit(0);
 }
 
