@@ -87,8 +87,22 @@ export function graphFactsOf(event: EnvelopedEvent): GraphFacts {
         edges: datasetVersionIds.map((id) => edge(Subject.datasetVersion(id), run, 'input-to')),
       };
     }
-    case 'RunCompleted':
-      return { nodes: [{ key: Subject.run(event.data.runId), attributes: { status: 'finished', finishedAt: at, artifactDigest: event.data.artifactDigest } }], edges: [] };
+    case 'RunCompleted': {
+      const { runId, artifactDigest, datasetVersionIds, dataUnverified } = event.data;
+      const run = Subject.run(runId);
+      return {
+        nodes: [{ key: run, attributes: { status: 'finished', finishedAt: at, artifactDigest, dataUnverified } }],
+        edges: datasetVersionIds.map((id) => edge(Subject.datasetVersion(id), run, 'input-to')),
+      };
+    }
+    case 'RunInputsLogged': {
+      // MLflow's log_input: an MGov version is that node; anything else is an external dataset named by the client.
+      const run = Subject.run(event.data.runId);
+      const inputs = event.data.inputs.map((input) => (input.datasetVersionId
+        ? { key: Subject.datasetVersion(input.datasetVersionId), node: null }
+        : { key: Subject.externalDataset('mlflow', `${input.name}@${input.digest}`), node: { key: Subject.externalDataset('mlflow', `${input.name}@${input.digest}`), label: input.name, attributes: { namespace: 'mlflow', name: input.name, digest: input.digest, source: input.source, unverified: true } } }));
+      return { nodes: inputs.flatMap((i) => (i.node ? [i.node] : [])), edges: inputs.map((i) => edge(i.key, run, 'input-to')) };
+    }
     case 'ModelVersionRegistered': {
       const { modelName, version, tag, digest, runId } = event.data;
       const key = Subject.modelVersion(modelName, version);

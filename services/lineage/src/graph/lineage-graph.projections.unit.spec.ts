@@ -33,6 +33,11 @@ const remote = [
   enveloped({ type: 'RunStarted', data: { runId: 'r1', experimentName: 'credit', datasetVersionIds: [d2], params: {}, experimentId: '', runName: '', startTime: 0, user: '', tags: {} } }),
   enveloped({ type: 'RunCompleted', data: { runId: 'r1', metrics: {}, artifactDigest: 'sha256:aa', experimentId: '', user: '', status: 'FINISHED', params: {}, artifacts: [], datasetVersionIds: [], unknownInputs: [], dataUnverified: false } }),
   enveloped({ type: 'ModelVersionRegistered', data: { modelName: 'credit', version: 1, tag: 'credit:1', digest: 'sha256:aa', candidateId: 'c', runId: 'r1', datasetVersionIds: [d2], submittedBy: '', approvedBy: [], metrics: {}, policyVersion: '' } }),
+  // An MLflow run: its known input by MGov version, its unknown one as an external dataset.
+  enveloped({ type: 'RunInputsLogged', data: { runId: 'm1', inputs: [
+    { name: 'loans', digest: 'abc', sourceType: 'local', source: '', schema: '', profile: '', tags: {}, datasetVersionId: d2 },
+    { name: 'scraped', digest: 'def', sourceType: 'http', source: 'https://x.test/data.csv', schema: '', profile: '', tags: {}, datasetVersionId: null },
+  ] } }),
   enveloped({ type: 'RunRefused', data: { runId: 'r9', experimentName: 'x', datasetVersionId: d1, reason: 'ineligible' } }),
   // No registry event names deployments yet; one that links a version to a deployment draws the edge.
   enveloped({ type: 'ModelVersionApproved', data: { modelName: 'credit', candidateId: 'c', approvedBy: 'r', justification: 'ok' } }, ['model-version:credit:1', 'deployment:prod-eu']),
@@ -68,7 +73,7 @@ describe('the lineage graph projections', () => {
   it('joins lineage, OpenLineage, experiment and registry facts into one graph', async () => {
     const { down, up } = await everything();
     expect(down.nodes.map((node) => node.key)).toEqual([
-      'source:crm', `dataset-version:${d1}`, `dataset-version:${d2}`, 'run:ol1', 'run:r1', 'external-dataset:s3://b:features', 'model-version:credit:1', 'deployment:prod-eu',
+      'source:crm', `dataset-version:${d1}`, `dataset-version:${d2}`, 'run:m1', 'run:ol1', 'run:r1', 'external-dataset:s3://b:features', 'model-version:credit:1', 'deployment:prod-eu',
     ]);
     expect(up.nodes.map((node) => node.key)).toEqual(['model-version:credit:1', 'run:r1', `dataset-version:${d2}`, `dataset-version:${d1}`, 'source:crm']);
     expect(down.nodes[0]).toMatchObject({ label: 'CRM', attributes: { license: 'MIT', licenseExpiresAt: '2030-01-01T00:00:00.000Z', licenseRevocationReason: 'contract ended' } });
@@ -77,6 +82,12 @@ describe('the lineage graph projections', () => {
     expect(down.nodes.find((node) => node.key === 'run:ol1')).toMatchObject({ attributes: { 'openLineage.COMPLETE': '2025-01-02T00:00:00Z', openLineageJob: 'airflow/export' } });
     expect(down.edges).toContainEqual({ from: `dataset-version:${d1}`, to: `dataset-version:${d2}`, relation: 'parent-of' });
     expect((await graph.nodes(['run:r9']))).toEqual([]);
+    const mlflowRun = await graph.view('run', 'm1', 'upstream', 1);
+    expect(mlflowRun.edges).toEqual(expect.arrayContaining([
+      { from: `dataset-version:${d2}`, to: 'run:m1', relation: 'input-to' },
+      { from: 'external-dataset:mlflow:scraped@def', to: 'run:m1', relation: 'input-to' },
+    ]));
+    expect(mlflowRun.nodes.find((node) => node.key === 'external-dataset:mlflow:scraped@def')).toMatchObject({ attributes: { unverified: true, source: 'https://x.test/data.csv' } });
     const job = await graph.view('external-job', 'airflow:export', 'downstream', 10);
     expect(job.edges).toContainEqual({ from: 'external-job:airflow:export', to: 'run:ol1', relation: 'ran' });
   });
