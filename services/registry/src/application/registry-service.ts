@@ -39,7 +39,8 @@ interface SubmitOptions {
 
 /** Where the deployment pipeline's state is consulted (production's version is the performance baseline). */
 export interface ProductionLookup {
-  serving(modelName: string): Promise<{ production?: { version: number } }>;
+  /** Read in `tx` when given: a reactor's transaction (on the one-session embedded database, reading beside it would wait for it forever). */
+  serving(modelName: string, tx?: Sql): Promise<{ production?: { version: number } }>;
 }
 
 /** Candidates, their mandatory review and the registry of approved, immutably tagged versions. */
@@ -137,7 +138,7 @@ export class RegistryService {
   }
 
   private async productionBaseline(modelName: string, sql: Sql): Promise<{ version: number; metrics: Record<string, number> } | null> {
-    const { production } = await this.production.serving(modelName);
+    const { production } = await this.production.serving(modelName, sql);
     if (!production) return null;
     const [row] = await sql.query<ModelVersionRow>(`SELECT * FROM ${this.versions.table} WHERE model_name = $1 AND version = $2`, [modelName, production.version]);
     return row ? { version: row.version, metrics: row.metrics } : null;

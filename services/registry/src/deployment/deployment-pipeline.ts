@@ -168,8 +168,8 @@ export class DeploymentPipeline {
   }
 
   /** What serves each environment now (from the log, not a read model). */
-  async serving(modelName: string): Promise<Partial<Record<Environment, { deploymentId: string; version: number }>>> {
-    const state = await this.state(modelName);
+  async serving(modelName: string, tx?: Sql): Promise<Partial<Record<Environment, { deploymentId: string; version: number }>>> {
+    const state = await this.state(modelName, tx);
     return Object.fromEntries(Object.entries(state.serving).map(([env, id]) => [env, { deploymentId: id!, version: state.deployments[id!]!.version }]));
   }
 }
