@@ -9,7 +9,8 @@ const POLICY = { quasiIdentifiers: ['zip', 'sex'], pseudonymize: ['customer_id']
 const BIAS = { protectedAttributes: ['sex'], label: 'repaid', positive: 'yes' };
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/lineage`.
-(databaseUrl ? describe : describe.skip)('privacy gate and bias scan (lineage on PostgreSQL, over HTTP)', () => {
+if (!(databaseUrl)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('privacy gate and bias scan (lineage on PostgreSQL, over HTTP)', () => {
   const host = lineageHost();
   let source = '';
   const upload = async (name: string, csv: string) => {

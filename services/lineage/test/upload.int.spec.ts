@@ -9,7 +9,8 @@ const LOANS = 'customer_id,email,zip,sex,income,repaid\n' + Array.from({ length:
   `C${i},c${i}@example.com,0213${i % 2},${i % 2 ? 'm' : 'f'},${40 + i}.5,${i % 5 ? 'yes' : 'no'}`).join('\n') + '\n';
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/lineage`.
-(databaseUrl ? describe : describe.skip)('dataset uploads (lineage on PostgreSQL, over HTTP)', () => {
+if (!(databaseUrl)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('dataset uploads (lineage on PostgreSQL, over HTTP)', () => {
   const host = lineageHost({ datasetMaxBytes: 1024 * 1024 });
   let source = '';
   const upload = (body: string | Buffer | ReadableStream, query = '', headers: Record<string, string> = {}, name = 'loans') =>

@@ -15,7 +15,8 @@ const training = Array.from({ length: 2_000 }, (_, i) => ({ income: (i * 37) % 1
 const profile: ColumnProfile[] = profileColumns(training);
 
 // Needs a real PostgreSQL and Kafka: `node tools/infra/run-with-infra.js npx jest services/monitoring --runInBand`.
-(databaseUrl && brokers ? describe : describe.skip)('monitoring pipeline on Kafka + PostgreSQL', () => {
+if (!databaseUrl || !brokers) throw new Error('MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS must be set: run the suite with tools/infra/run-with-infra.js');
+describe('monitoring pipeline on Kafka + PostgreSQL', () => {
   const model = `loans-${randomBytes(3).toString('hex')}`;
   let host: MonitoringHost;
   let client: InferenceClient;

@@ -33,7 +33,8 @@ async function register(host: RegistryHost, name: string, seed: number, dataset:
   return approved.body.version as number;
 }
 
-(databaseUrl ? describe : describe.skip)('deployment pipeline on PostgreSQL (GitOps directory deployer)', () => {
+if (!(databaseUrl)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('deployment pipeline on PostgreSQL (GitOps directory deployer)', () => {
   const host = registryHost();
   let dataset: string;
   const deploy = (name: string, version: number | string, environment = 'production') => host.call('POST', `/registry/models/${name}/deployments`, ENGINEER, { version, environment });
@@ -141,7 +142,7 @@ async function register(host: RegistryHost, name: string, seed: number, dataset:
   });
 });
 
-(databaseUrl ? describe : describe.skip)('deployment pipeline with the webhook deployer', () => {
+describe('deployment pipeline with the webhook deployer', () => {
   const received: Array<Record<string, unknown>> = [];
   let answer = 503;
   const server: Server = createServer((req, res) => {

@@ -22,7 +22,8 @@ approval:
 `;
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/registry --runInBand`.
-(databaseUrl ? describe : describe.skip)('registry review on PostgreSQL', () => {
+if (!(databaseUrl)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('registry review on PostgreSQL', () => {
   const host: RegistryHost = registryHost();
   let dataset: string;
   let requirements: RunArtifact;

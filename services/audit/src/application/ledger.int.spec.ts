@@ -12,11 +12,12 @@ const run = `audit_it_${process.pid}_${Date.now().toString(36)}`;
 const codec = avroCodec();
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/audit`.
-(url ? describe : describe.skip)('audit ledger on PostgreSQL', () => {
+if (!(url)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('audit ledger on PostgreSQL', () => {
   ledgerBehaviour(() => postgresDatabase(url!, { applicationName: 'mgov-audit-test' }), run);
 });
 
-(url ? describe : describe.skip)('audit ledger under a service role on PostgreSQL', () => {
+describe('audit ledger under a service role on PostgreSQL', () => {
   const schema = `${run}_role`;
   const role = `${run}_app`;
   let owner: Database;

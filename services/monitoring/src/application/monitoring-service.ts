@@ -20,6 +20,9 @@ export interface MonitoringOptions {
   readonly maxAwaitingLabels?: number;
 }
 
+
+/** A breach one window ago is still the version's standing: one clean window does not clear it. */
+export const HEALTH_WINDOWS = 3;
 /** Ingests prediction and outcome events and watches each registered model version for drift, decay and bias. */
 export class MonitoringService {
   readonly module: ServiceModule;
@@ -112,6 +115,7 @@ export class MonitoringService {
   }
 
   /** Per version of a model: the latest window and the worst alert in it. */
+  /** Each version's standing: the worst alert of its last HEALTH_WINDOWS windows, beside the latest window. */
   async health(modelName: string) {
     const rows = await this.runtime.db.query<{ model_version: number; window_index: string; window_end: string; prediction_count: string; labelled_count: string; drift_share: number; policy_version: number; breaches: string; warnings: string }>(
       `SELECT w.model_version, w.window_index, w.window_end, w.prediction_count, w.labelled_count, w.drift_share, w.policy_version,
@@ -119,7 +123,8 @@ export class MonitoringService {
        FROM ${this.windows.windows} w
        JOIN (SELECT model_version, max(window_index) AS last FROM ${this.windows.windows} WHERE model_name = $1 GROUP BY model_version) l
          ON l.model_version = w.model_version AND l.last = w.window_index
-       LEFT JOIN ${this.alerts.table} a ON a.model_name = w.model_name AND a.model_version = w.model_version AND a.window_index = w.window_index
+       LEFT JOIN ${this.alerts.table} a ON a.model_name = w.model_name AND a.model_version = w.model_version
+         AND a.window_index > w.window_index - ${HEALTH_WINDOWS} AND a.window_index <= w.window_index
        WHERE w.model_name = $1
        GROUP BY w.model_version, w.window_index, w.window_end, w.prediction_count, w.labelled_count, w.drift_share, w.policy_version
        ORDER BY w.model_version`,

@@ -42,7 +42,8 @@ const history: EnvelopedEvent[] = [
 ].map((e) => enveloped(e as DomainEvent));
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/retraining`.
-(url ? describe : describe.skip)('review cases and retrainings read models (on PostgreSQL)', () => {
+if (!(url)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('review cases and retrainings read models (on PostgreSQL)', () => {
   const schema = `retraining_rm_${randomBytes(3).toString('hex')}`;
   const cases = reviewCasesReadModel(schema);
   const retrainings = retrainingsReadModel(schema);

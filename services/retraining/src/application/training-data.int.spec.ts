@@ -21,7 +21,8 @@ const registered = (id: string, parents: string[] = []): DomainEvent => ({
 const cleared = (id: string, gate = 'privacy-gate+bias-scan'): DomainEvent => ({ type: 'DatasetVersionClearedForTraining', data: { datasetVersionId: id, gate, policyVersion: 'privacy:1+bias:1' } });
 
 // Needs a real PostgreSQL: `node tools/infra/run-with-infra.js npx jest services/retraining`.
-(url ? describe : describe.skip)('training data for retraining (on PostgreSQL)', () => {
+if (!(url)) throw new Error('a real PostgreSQL (and Kafka) is needed: run the suite with tools/infra/run-with-infra.js, which sets MGOV_DATABASE_URL and MGOV_KAFKA_BROKERS');
+describe('training data for retraining (on PostgreSQL)', () => {
   const schema = `training_data_it_${randomBytes(3).toString('hex')}`;
   const { reactor, newestEligibleFor, modelVersion, servingDeployments } = trainingData(schema);
   let db: Database;
