@@ -3,6 +3,7 @@ import type { Prediction } from '@mgov/contracts';
 import { issueFlowCallers } from './credentials';
 import { prepareEligibleDataset } from './eligible-dataset';
 import { ApiError, MgovClient } from './http-client';
+import { sampler } from './sampler';
 
 export interface FlowOptions {
   readonly urlOf: (service: string) => string;
@@ -33,13 +34,6 @@ function safetensorsModel(seed: number): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([length, header, Buffer.from(new Float32Array([0.5, seed % 7]).buffer)]);
-}
-
-/** A seeded normal sample (Box–Muller over a tiny LCG), so runs are reproducible. */
-function sampler(seed: number) {
-  let state = seed;
-  const uniform = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) + 1) / (2 ** 31 + 1);
-  return (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 /**

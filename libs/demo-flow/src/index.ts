@@ -3,3 +3,5 @@ export * from './http-client';
 export * from './credentials';
 export * from './demo-dataset';
 export * from './eligible-dataset';
+export * from './retraining-loop';
+export { sampler } from './sampler';

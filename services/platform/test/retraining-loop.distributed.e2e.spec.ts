@@ -6,19 +6,12 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { avroCodec, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
-import { issueApiKey, MgovClient, prepareEligibleDataset, runGovernanceFlow, untilKnownEverywhere } from '@mgov/demo-flow';
+import { MgovClient, runGovernanceFlow, runRetrainingLoop } from '@mgov/demo-flow';
 import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
 import { bootstrapAdmin } from './access.fixture';
 
 const databaseUrl = process.env.MGOV_DATABASE_URL as string;
 const brokers = (process.env.MGOV_KAFKA_BROKERS as string).split(',');
-
-/** A seeded normal sample (another seed than the flow's, so the fresh data has other bytes). */
-function sampler(seed: number) {
-  let state = seed;
-  const uniform = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) + 1) / (2 ** 31 + 1);
-  return (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 describe('the retraining loop (six processes, real Kafka and PostgreSQL): breach → fresh data → approval → training command logs its run → candidate in review', () => {
   const database = `mgov_loop_${randomBytes(4).toString('hex')}`;
@@ -63,29 +56,12 @@ describe('the retraining loop (six processes, real Kafka and PostgreSQL): breach
     try {
       const flow = await runGovernanceFlow({ urlOf, adminToken: bootstrap.token, publishPredictions, windowSize: 50 });
       const client = new MgovClient(urlOf);
-      const [steward, engineer] = await Promise.all([issueApiKey(client, bootstrap, 'dana.steward', ['data-steward']), issueApiKey(client, bootstrap, 'mia.engineer', ['ml-engineer'])]);
-      await untilKnownEverywhere(client, [steward, engineer]);
-      const retrainingId = flow.reviewCase.retraining_id!;
-      const path = `/retraining/retrainings/${encodeURIComponent(retrainingId)}`;
       expect(flow.reviewCase.retraining_status).toBe('waiting_for_data');
-
-      const suffix = flow.modelName.replace('credit-risk-', '');
-      const fresh = await prepareEligibleDataset(client, steward, { sourceId: `crm-export-${suffix}`, datasetName: `loans-${suffix}`, normal: sampler(4242) });
-      await client.call('retraining', 'POST', `${path}/approve`, engineer, { justification: 'fresh cleared data, retrain now' });
-
-      const done = await client.eventually('the retraining to succeed', async () => {
-        const row = await client.call<{ status: string; dataset_version_id: string; run_id: string | null; last_error: string | null; log_tail: string | null }>('retraining', 'GET', path, engineer);
-        if (row.status === 'failed') throw new Error(`retraining failed: ${row.last_error}\n${row.log_tail}`);
-        return row.status === 'succeeded' ? row : undefined;
-      }, 120_000);
-      expect(done.dataset_version_id).toBe(fresh.datasetVersionId);
-
-      const candidate = await client.eventually('the registry to take the retrained model as a candidate', () =>
-        client.call<Record<string, unknown>>('registry', 'GET', `/registry/models/${flow.modelName}/candidates/${encodeURIComponent(`retraining-${retrainingId}`)}`, engineer)
-          .catch(() => undefined), 60_000);
-      expect(JSON.stringify(candidate)).toContain('mia.engineer');
-      expect(JSON.stringify(candidate)).toContain(done.run_id!);
-      expect(String(candidate.status)).not.toMatch(/^(approved|registered)$/);
+      const loop = await runRetrainingLoop(client, bootstrap, flow);
+      expect(loop.retraining.dataset_version_id).toBe(loop.freshVersionId);
+      expect(JSON.stringify(loop.candidate)).toContain(loop.approver);
+      expect(JSON.stringify(loop.candidate)).toContain(loop.retraining.run_id!);
+      expect(String(loop.candidate.status)).not.toMatch(/^(approved|registered)$/);
     } catch (error) {
       for (const s of services) console.error(`--- ${s.name}\n${tail(s.logFile)}`);
       throw error;
