@@ -17,3 +17,4 @@ export * from './authenticator';
 export * from './access.guard';
 export * from './bus-transport';
 export * from './dataset-settings';
+export { mlflowError, MlflowErrorFilter } from './mlflow-error.filter';

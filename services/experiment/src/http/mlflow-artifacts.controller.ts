@@ -3,9 +3,8 @@ import { ApiConsumes, ApiProduces } from '@nestjs/swagger';
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
-import { Metadata, Requires } from '@mgov/http-edge';
+import { Metadata, MlflowErrorFilter, Requires } from '@mgov/http-edge';
 import type { ExperimentService } from '../application/experiment-service';
-import { MlflowErrorFilter } from './mlflow-error.filter';
 import { EXPERIMENT_SERVICE, EXPERIMENTERS, READERS } from './tokens';
 
 const PREFIX = '/api/2.0/mlflow-artifacts/artifacts/';

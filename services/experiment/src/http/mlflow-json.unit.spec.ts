@@ -1,5 +1,5 @@
 import { datasetInputs, double, keyValues, metricPoints, optionalInt, requiredString, runStatus, viewType } from './mlflow-json';
-import { mlflowError } from './mlflow-error.filter';
+import { mlflowError } from '@mgov/http-edge';
 
 const invalid = expect.objectContaining({ code: 'EXPERIMENT.INVALID_PARAMETER_VALUE' });
 

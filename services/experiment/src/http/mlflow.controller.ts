@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
 import type { CommandMetadata } from '@mgov/decider';
-import { Metadata, Requires } from '@mgov/http-edge';
+import { Metadata, MlflowErrorFilter, Requires } from '@mgov/http-edge';
 import type { ExperimentService } from '../application/experiment-service';
 import type { RunView } from '../application/tracking-queries';
 import {
   body, datasetInputs, keyValues, metricPoint, metricPoints, optionalInt, optionalString, requiredString, runStatus, stringList, viewType,
 } from './mlflow-json';
-import { MlflowErrorFilter } from './mlflow-error.filter';
 import { EXPERIMENT_SERVICE, EXPERIMENTERS, READERS } from './tokens';
 
 /** MLflow's run shape; a run MGov refused at start (native API) shows as FAILED, the nearest status MLflow has. */

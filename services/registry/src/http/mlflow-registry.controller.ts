@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
 import { type CommandMetadata, DomainError } from '@mgov/decider';
-import { Metadata, Requires, type Role } from '@mgov/http-edge';
+import { Metadata, MlflowErrorFilter, Requires, type Role } from '@mgov/http-edge';
 import { validateModelName } from '@mgov/registry-domain';
 import type { CandidateRow } from '../application/candidates-read-model';
 import type { ModelVersionRow } from '../application/model-versions-read-model';
 import type { RegistryService } from '../application/registry-service';
-import { MlflowRegistryErrorFilter } from './mlflow-registry-error.filter';
 import { candidateVersion, matchesName, modelArtifact, parseFilter, readyVersion, sourcePath } from './mlflow-registry-views';
 import { READERS, REGISTRY_SERVICE } from './registry.controller';
 
@@ -36,7 +35,7 @@ const offsetOf = (token: unknown) => (typeof token === 'string' && /^\d+$/.test(
  * versions are READY, numbered, searchable and downloadable. A pending version is named by its candidate id.
  */
 @Controller('api/2.0/mlflow')
-@UseFilters(MlflowRegistryErrorFilter)
+@UseFilters(MlflowErrorFilter)
 export class MlflowRegistryController {
   constructor(@Inject(REGISTRY_SERVICE) private readonly registry: RegistryService) {}
 

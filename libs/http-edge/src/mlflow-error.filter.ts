@@ -4,12 +4,15 @@ import { logger } from '@mgov/telemetry';
 
 const log = logger('mlflow-api');
 
-/** MLflow's error codes and the statuses its server answers them with. */
+/**
+ * MLflow's error code for an MGov refusal, and the status MLflow's server answers it with (tracking
+ * and registry alike: an MLflow client reads `error_code`, MGov's own clients `error.code`).
+ */
 export function mlflowError(code: string | undefined, status: number | undefined): { error_code: string; status: number } {
   if (code === 'AUTH.FORBIDDEN') return { error_code: 'PERMISSION_DENIED', status: 403 };
   if (code?.startsWith('AUTH.') || status === 401) return { error_code: 'UNAUTHENTICATED', status: 401 };
   if (code === 'HTTP.STARTING') return { error_code: 'TEMPORARILY_UNAVAILABLE', status: 503 };
-  if (code === 'EXPERIMENT.EXPERIMENT_EXISTS') return { error_code: 'RESOURCE_ALREADY_EXISTS', status: 400 };
+  if (code?.endsWith('_EXISTS')) return { error_code: 'RESOURCE_ALREADY_EXISTS', status: 400 };
   if (code === 'EVENT_STORE.CONCURRENCY_CONFLICT') return { error_code: 'RESOURCE_CONFLICT', status: 409 };
   if (status === 404 || code?.endsWith('NOT_FOUND')) return { error_code: 'RESOURCE_DOES_NOT_EXIST', status: 404 };
   if (status === 403) return { error_code: 'PERMISSION_DENIED', status: 403 };
@@ -17,7 +20,7 @@ export function mlflowError(code: string | undefined, status: number | undefined
   return { error_code: 'INVALID_PARAMETER_VALUE', status: 400 };
 }
 
-/** Errors on MLflow's routes leave as MLflow's `{error_code, message}`, with MGov's `{error: {code, message}}` beside them. */
+/** Errors on MLflow's routes (tracking, artifacts, registry) leave as MLflow's `{error_code, message}`, with MGov's `{error: {code, message}}` beside them. */
 @Catch()
 export class MlflowErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
