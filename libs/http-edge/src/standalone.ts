@@ -22,7 +22,11 @@ export async function runStandalone(definition: ServiceDefinition, options: { de
   try {
     initTelemetry({ serviceName: `mgov-${definition.name}` });
     const db = await postgresDatabase(required('MGOV_DATABASE_URL'));
-    const bus = kafkaBus({ brokers: required('MGOV_KAFKA_BROKERS').split(','), clientId: `mgov-${definition.name}`, security: kafkaSecurityFromEnv() });
+    const sessionTimeoutMs = process.env.MGOV_KAFKA_SESSION_TIMEOUT_MS ? Number(process.env.MGOV_KAFKA_SESSION_TIMEOUT_MS) : undefined;
+    if (sessionTimeoutMs !== undefined && !(Number.isInteger(sessionTimeoutMs) && sessionTimeoutMs >= 6000)) {
+      throw new Error('MGOV_KAFKA_SESSION_TIMEOUT_MS must be an integer of at least 6000 (the broker\'s group.min.session.timeout.ms)');
+    }
+    const bus = kafkaBus({ brokers: required('MGOV_KAFKA_BROKERS').split(','), clientId: `mgov-${definition.name}`, security: kafkaSecurityFromEnv(), sessionTimeoutMs });
     const host = await hostServices({
       title: `MGov ${definition.name}`,
       definitions: [definition],

@@ -14,14 +14,15 @@ const JOIN_TIMEOUT_MS = 60_000;
 export async function kafkaSubscription(
   kafka: Kafka,
   options: SubscriptionOptions,
-  settings: { readonly retryBackoffMs: number; readonly log: Logger },
+  settings: { readonly retryBackoffMs: number; readonly sessionTimeoutMs?: number; readonly log: Logger },
 ): Promise<Subscription> {
   const log = settings.log.child({ groupId: options.groupId });
   const stopping = new AbortController();
   const handleBatch = options.handleBatch;
   // Batch consumers fetch more per round trip: their per-message cost is small, the fetch is not.
   const fetchSizes = handleBatch ? { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 } : { maxWaitTimeInMs: 1000 };
-  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, ...fetchSizes });
+  const liveness = settings.sessionTimeoutMs ? { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)) } : {};
+  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, ...fetchSizes, ...liveness });
 
   try {
     await consumer.connect();
