@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 'use strict';
 // Usage: node tools/infra/run-with-infra.js <command> [args...]
-// Starts PostgreSQL and Kafka unless MGOV_DATABASE_URL / MGOV_KAFKA_BROKERS are already set, runs the
-// command with both exported, then stops them and exits with the command's exit code.
+// Starts PostgreSQL and Kafka unless MGOV_DATABASE_URL / MGOV_KAFKA_BROKERS are already set, makes sure
+// the Python packages of .ci/requirements.txt are in a cached venv (put first on PATH), runs the command
+// with all of it, then stops the servers and exits with the command's exit code.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const path = require('node:path');
 const os = require('node:os');
 const { spawn } = require('node:child_process');
 const { startPostgres } = require('./postgres');
 const { startKafka } = require('./kafka');
+const { ensurePythonVenv } = require('./python');
 
 const say = (m) => process.stderr.write(`mgov-infra: ${m}\n`);
 const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -59,6 +61,17 @@ async function main() {
       }),
     );
   }
+  // The compatibility specs and benches run the real Python clients (mlflow, openlineage-python, scipy, moto).
+  let pythonBin = null;
+  {
+    const t0 = Date.now();
+    tasks.push(
+      ensurePythonVenv({ log: say }).then((bin) => {
+        pythonBin = bin;
+        if (bin) say(`python packages ready in ${bin} (${secs(t0)})`);
+      }),
+    );
+  }
   const failed = (await Promise.allSettled(tasks)).filter((r) => r.status === 'rejected');
   if (failed.length > 0 || signalled) {
     for (const f of failed) say(`failed to start: ${f.reason && f.reason.message}`);
@@ -66,7 +79,7 @@ async function main() {
     return signalled ? 128 + os.constants.signals[signalled] : 1;
   }
 
-  env.PATH = [path.join(repoRoot, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(path.delimiter);
+  env.PATH = [path.join(repoRoot, 'node_modules', '.bin'), pythonBin, env.PATH].filter(Boolean).join(path.delimiter);
   say(`running: ${[cmd, ...args].join(' ')}`);
   const code = await new Promise((resolve) => {
     child = spawn(cmd, args, { stdio: 'inherit', env });
