@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,17 +6,9 @@ import { demoDataset, issueApiKey, type KeyHolder, MgovClient } from '@mgov/demo
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
+import { runMgov } from './process.fixture';
 
-const root = join(__dirname, '../../..');
 
-/** `mgov …` as a data steward runs it: a child process that knows only MGOV_URL and MGOV_TOKEN. */
-function mgov(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MGOV_')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'tools/cli/mgov.js'), ...args], { cwd: root, env: { ...clean, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
 
 describe('the dataset and source CLI against the running platform (embedded runtime)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mgov-cli-datasets-'));
@@ -28,7 +19,7 @@ describe('the dataset and source CLI against the running platform (embedded runt
   let host: RunningHost;
   let steward: KeyHolder;
   let scientist: KeyHolder;
-  let asSteward: (args: readonly string[]) => ReturnType<typeof mgov>;
+  let asSteward: (args: readonly string[]) => ReturnType<typeof runMgov>;
   const json = async (args: readonly string[]) => {
     const outcome = await asSteward(['--format', 'json', ...args]);
     expect({ args, code: outcome.code, stderr: outcome.stderr }).toEqual({ args, code: 0, stderr: expect.any(String) });
@@ -41,7 +32,7 @@ describe('the dataset and source CLI against the running platform (embedded runt
     [steward, scientist] = await Promise.all([
       issueApiKey(client, admin, `cli.steward.${suffix}`, ['data-steward']), issueApiKey(client, admin, `cli.scientist.${suffix}`, ['data-scientist']),
     ]);
-    asSteward = (args) => mgov(args, { MGOV_URL: host.url, MGOV_TOKEN: steward.token });
+    asSteward = (args) => runMgov(args, { MGOV_URL: host.url, MGOV_TOKEN: steward.token });
   }, 120_000);
 
   afterAll(async () => {
@@ -95,7 +86,7 @@ describe('the dataset and source CLI against the running platform (embedded runt
   it('exits non-zero with the server\'s error code: a forbidden role, a malformed file, an unknown version', async () => {
     const csv = join(files, 'forbidden.csv');
     writeFileSync(csv, 'a,b\n1,2\n');
-    const forbidden = await mgov(['dataset', 'upload', '--name', datasetName, '--file', csv, '--source', 'anything'], { MGOV_URL: host.url, MGOV_TOKEN: scientist.token });
+    const forbidden = await runMgov(['dataset', 'upload', '--name', datasetName, '--file', csv, '--source', 'anything'], { MGOV_URL: host.url, MGOV_TOKEN: scientist.token });
     expect(forbidden.code).not.toBe(0);
     expect(forbidden.stderr).toContain('AUTH.FORBIDDEN');
 

@@ -1,41 +1,23 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type Caller, issueApiKey, type KeyHolder, MgovClient, prepareEligibleDataset, untilKnownEverywhere } from '@mgov/demo-flow';
+import { type Caller, issueApiKey, type KeyHolder, MgovClient, prepareEligibleDataset, sampler, untilKnownEverywhere } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
+import { requirePythonClient, runMgov } from './process.fixture';
 
-const root = resolve(__dirname, '../../..');
+const MLFLOW_PROBE = 'import mlflow, pandas; print(mlflow.__version__)';
+const normal = sampler(7);
 
-/** `mgov …args` as a user runs it: a child process with only the given MGOV_* variables. */
-function runMgov(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MGOV_')));
-  return new Promise((done) => {
-    execFile(process.execPath, [join(root, 'tools/cli/mgov.js'), ...args], { cwd: root, env: { ...clean, ...env } }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+
 
 const SCRIPT = resolve(__dirname, '../../experiment/test/compat/mlflow_roundtrip.py');
-const INSTALL = 'python3 -m venv ~/.cache/mgov/ci-venv && ~/.cache/mgov/ci-venv/bin/pip install -r .ci/requirements.txt, then put ~/.cache/mgov/ci-venv/bin first on PATH (.ci/run does both)';
 
-/** The real client must be there: a compatibility test that skips itself proves nothing. */
-function requireMlflowPython(): void {
-  const probe = spawnSync('python3', ['-c', 'import mlflow, pandas; print(mlflow.__version__)'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error(`python3 with mlflow is needed for this spec (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()}); install it: ${INSTALL}`);
-}
 
-let seed = 7;
-const normal = (mean: number, sd: number) => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  const u = (seed + 1) / (2 ** 31 + 1);
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos((2 * Math.PI * (seed + 1)) / (2 ** 31 + 1));
-};
 
 type Json = Record<string, unknown>;
 
@@ -57,7 +39,7 @@ describe('MLflow tracking API with the real mlflow Python client (embedded runti
   };
 
   beforeAll(async () => {
-    requireMlflowPython();
+    requirePythonClient('mlflow', MLFLOW_PROBE);
     host = await startEmbeddedPlatform({ dataDir, port: 0, bootstrapToken: admin.token });
     client = new MgovClient(() => host.url);
     const steward = await issueApiKey(client, admin, 'sam-steward', ['data-steward']);

@@ -1,39 +1,22 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { issueApiKey, type KeyHolder, MgovClient, prepareEligibleDataset, untilKnownEverywhere } from '@mgov/demo-flow';
+import { issueApiKey, type KeyHolder, MgovClient, prepareEligibleDataset, sampler, untilKnownEverywhere } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
+import { requirePythonClient, runMgov } from './process.fixture';
+
+const normal = sampler(11);
 
 const SCRIPT = resolve(__dirname, '../../registry/test/compat/mlflow_registry.py');
-const root = resolve(__dirname, '../../..');
 
-/** `mgov …args` as a user runs it: a child process with only the given MGOV_* variables. */
-function runMgov(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MGOV_')));
-  return new Promise((done) => {
-    execFile(process.execPath, [join(root, 'tools/cli/mgov.js'), ...args], { cwd: root, env: { ...clean, ...env } }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
 type Json = Record<string, unknown>;
 
-function requireMlflowPython(): void {
-  const probe = spawnSync('python3', ['-c', 'import mlflow, pandas; print(mlflow.__version__)'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error(`python3 with mlflow is needed for this spec; put ~/.cache/mgov/ci-venv/bin first on PATH (.ci/run does)`);
-}
 
-let seed = 11;
-const normal = (mean: number, sd: number) => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  const u = (seed + 1) / (2 ** 31 + 1);
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos((2 * Math.PI * (seed + 1)) / (2 ** 31 + 1));
-};
 
 describe('MLflow model registry API with the real mlflow Python client (embedded runtime)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mgov-mlflow-registry-'));
@@ -51,7 +34,7 @@ describe('MLflow model registry API with the real mlflow Python client (embedded
   };
 
   beforeAll(async () => {
-    requireMlflowPython();
+    requirePythonClient('mlflow', 'import mlflow, pandas; print(mlflow.__version__)');
     host = await startEmbeddedPlatform({ dataDir, port: 0, bootstrapToken: admin.token });
     client = new MgovClient(() => host.url);
     const steward = await issueApiKey(client, admin, 'sam-steward', ['data-steward']);

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,17 +8,10 @@ import { issueApiKey, type KeyHolder, MgovClient } from '@mgov/demo-flow';
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
+import { requirePythonClient } from './process.fixture';
 
 const SCRIPT = resolve(__dirname, '../../lineage/src/openlineage/compat/emit_run_events.py');
-const INSTALL = 'python3 -m venv ~/.cache/mgov/ci-venv && ~/.cache/mgov/ci-venv/bin/pip install -r .ci/requirements.txt, then put ~/.cache/mgov/ci-venv/bin first on PATH (.ci/run does both)';
 
-/** The real client must be there: a compatibility test that skips itself proves nothing. */
-function requireOpenLineagePython(): void {
-  const probe = spawnSync('python3', ['-c', 'import openlineage.client, importlib.metadata as m; print(m.version("openlineage-python"))'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(`python3 with openlineage-python is needed for this spec (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()}); install it: ${INSTALL}`);
-  }
-}
 
 type Graph = { nodes: Array<{ key: string; attributes: Record<string, unknown> }>; edges: Array<{ from: string; to: string; relation: string }> };
 
@@ -30,7 +23,7 @@ describe('OpenLineage intake with the real openlineage-python client (embedded r
   let integration: KeyHolder;
 
   beforeAll(async () => {
-    requireOpenLineagePython();
+    requirePythonClient('openlineage-python', 'import openlineage.client, importlib.metadata as m; print(m.version("openlineage-python"))');
     host = await startEmbeddedPlatform({ dataDir, port: 0, bootstrapToken: admin.token });
     client = new MgovClient(() => host.url);
     integration = await issueApiKey(client, admin, 'airflow-integration', ['ml-engineer']);
