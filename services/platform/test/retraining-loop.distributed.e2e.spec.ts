@@ -1,38 +1,20 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { avroCodec, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
 import { MgovClient, runGovernanceFlow, runRetrainingLoop } from '@mgov/demo-flow';
-import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
+import { distributedEnvironment, SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
 import { bootstrapAdmin } from './access.fixture';
 
-const databaseUrl = process.env.MGOV_DATABASE_URL as string;
 const brokers = (process.env.MGOV_KAFKA_BROKERS as string).split(',');
 
 describe('the retraining loop (six processes, real Kafka and PostgreSQL): breach → fresh data → approval → training command logs its run → candidate in review', () => {
-  const database = `mgov_loop_${randomBytes(4).toString('hex')}`;
   const bootstrap = bootstrapAdmin();
   const producer: Producer = new Kafka({ clientId: 'loop-e2e', brokers, logLevel: logLevel.NOTHING }).producer();
   let services: ServiceProcess[] = [];
   const urlOf = (name: string) => (services.find((s) => s.name === name) as ServiceProcess).url;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(databaseUrl);
-    url.pathname = `/${database}`;
-    const logDir = mkdtempSync(join(tmpdir(), 'mgov-loop-'));
-    const env = {
-      MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: brokers.join(','), MGOV_MONITORING_WINDOW: '50',
-      MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn', MGOV_BOOTSTRAP_TOKEN: bootstrap.token,
-      MGOV_PSEUDONYMIZATION_KEY: randomBytes(32).toString('hex'),
-    };
+    const { env, logDir } = await distributedEnvironment(bootstrap.token, 'mgov_loop');
     const others = await Promise.all(SERVICES.filter((s) => s !== 'retraining').map((name) => startServiceProcess(name, env, logDir)));
     const experiment = others.find((s) => s.name === 'experiment')!;
     // The example training command logs its run through the experiment API (as the training job's identity: here the bootstrap admin).

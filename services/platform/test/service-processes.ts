@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 export const SERVICES = ['lineage', 'experiment', 'registry', 'monitoring', 'retraining', 'audit'] as const;
 const root = join(__dirname, '../../..');
@@ -65,4 +68,26 @@ export function tail(file: string, lines = 30): string {
   } catch {
     return '(no log)';
   }
+}
+
+/**
+ * What every distributed spec starts its processes with: a database of its own on the suite's
+ * PostgreSQL, the suite's Kafka, a log directory (objects inside it) and the bootstrap admin.
+ */
+export async function distributedEnvironment(bootstrapToken: string, prefix: string): Promise<{ env: Record<string, string>; logDir: string }> {
+  const databaseUrl = process.env.MGOV_DATABASE_URL as string;
+  const database = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = `/${database}`;
+  const logDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const env = {
+    MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: process.env.MGOV_KAFKA_BROKERS as string, MGOV_MONITORING_WINDOW: '50',
+    MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn', MGOV_BOOTSTRAP_TOKEN: bootstrapToken,
+    MGOV_PSEUDONYMIZATION_KEY: randomBytes(32).toString('hex'),
+  };
+  return { env, logDir };
 }

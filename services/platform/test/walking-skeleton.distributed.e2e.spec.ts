@@ -1,42 +1,25 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { avroCodec, type EnvelopedEvent, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
 import { ApiError, issueApiKey, MgovClient, runGovernanceFlow, untilKnownEverywhere } from '@mgov/demo-flow';
 import { expectWholeGovernanceChain } from './governance-chain.expectations';
-import { SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
+import { distributedEnvironment, SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
 import { bootstrapAdmin } from './access.fixture';
 
-const databaseUrl = process.env.MGOV_DATABASE_URL as string;
 const brokers = (process.env.MGOV_KAFKA_BROKERS as string).split(',');
 
 describe('walking skeleton on the distributed runtime (six processes, real Kafka and PostgreSQL)', () => {
-  const database = `mgov_e2e_${randomBytes(4).toString('hex')}`;
   const kafka = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
-  const downstream = kafka.consumer({ groupId: `downstream-${database}` });
+  const downstream = kafka.consumer({ groupId: `downstream-${randomBytes(4).toString('hex')}` });
   const quarantined: EnvelopedEvent[] = [];
   let services: ServiceProcess[] = [];
   const bootstrap = bootstrapAdmin();
   const urlOf = (name: string) => (services.find((s) => s.name === name) as ServiceProcess).url;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(databaseUrl);
-    url.pathname = `/${database}`;
-    const logDir = mkdtempSync(join(tmpdir(), 'mgov-distributed-'));
-    const env = {
-      MGOV_DATABASE_URL: url.toString(), MGOV_KAFKA_BROKERS: brokers.join(','), MGOV_MONITORING_WINDOW: '50',
-      MGOV_OBJECT_STORE_DIR: join(logDir, 'objects'), MGOV_LOG_LEVEL: 'warn', MGOV_BOOTSTRAP_TOKEN: bootstrap.token,
-      MGOV_PSEUDONYMIZATION_KEY: randomBytes(32).toString('hex'),
-    };
+    const { env, logDir } = await distributedEnvironment(bootstrap.token, 'mgov_e2e');
     services = await Promise.all(SERVICES.map((name) => startServiceProcess(name, env, logDir)));
     await Promise.all(services.map((s) => waitForHealth(s)));
     await producer.connect();
