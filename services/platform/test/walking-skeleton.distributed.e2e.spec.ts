@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec, type EnvelopedEvent, type Prediction } from '@mgov/contracts';
 import { Topics } from '@mgov/messaging';
-import { ApiError, issueApiKey, MgovClient, runGovernanceFlow, untilKnownEverywhere } from '@mgov/demo-flow';
-import { expectWholeGovernanceChain } from './governance-chain.expectations';
+import { ApiError, type FlowResult, issueApiKey, MgovClient, runGovernanceFlow, untilKnownEverywhere } from '@mgov/demo-flow';
+import { expectWholeGovernanceChain, GOVERNANCE_CHAIN } from './governance-chain.expectations';
 import { distributedEnvironment, SERVICES, type ServiceProcess, startServiceProcess, stopServiceProcess, tail, waitForHealth } from './service-processes';
 import { bootstrapAdmin } from './access.fixture';
 
@@ -46,7 +46,14 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
     };
     try {
       const result = await runGovernanceFlow({ urlOf, adminToken: bootstrap.token, publishPredictions, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, windowSize: 50 });
-      expectWholeGovernanceChain(result);
+      // The flow stops waiting once the retraining request is in the ledger; audit consumes each topic on
+      // its own, so a fact from a lagging topic can land a moment later: wait for every one of them.
+      const auditor = await issueApiKey(new MgovClient(urlOf), bootstrap, 'chain.auditor', ['governance-auditor']);
+      const chain = await new MgovClient(urlOf).eventually('every governance fact in the audit chain', async () => {
+        const found = await new MgovClient(urlOf).call<FlowResult['chain']>('audit', 'GET', `/audit/model-versions/${result.modelName}/${result.modelVersion}/chain`, auditor);
+        return GOVERNANCE_CHAIN.every((type) => found.events.some((e) => e.type === type)) ? found : undefined;
+      });
+      expectWholeGovernanceChain({ ...result, chain });
       expect(new Set(result.chain.events.map((e) => e.traceId))).toEqual(new Set([traceId]));
       const deadline = Date.now() + 60_000;
       while (!quarantined.some((e) => e.type === 'ModelQuarantined' && e.data.modelName === result.modelName)) {
