@@ -7,9 +7,16 @@ export const GOVERNANCE_CHAIN = [
   'ReviewCaseOpened', 'ReviewCaseAlertAdded', 'ModelQuarantined', 'RetrainingRequested',
 ] as const;
 
-export function expectWholeGovernanceChain(result: FlowResult): void {
-  const types = result.chain.events.map((e) => e.type);
-  // First occurrence of each fact, in ledger order.
+/**
+ * `order: 'ledger'` (one process: the ledger records facts as they happen) or `'occurred'` (distributed:
+ * audit consumes each service's topic on its own, so across topics the ledger may record an effect
+ * before its cause; the facts' own times still follow the flow).
+ */
+export function expectWholeGovernanceChain(result: FlowResult, order: 'ledger' | 'occurred' = 'ledger'): void {
+  const events = order === 'ledger' ? result.chain.events
+    : [...result.chain.events].sort((a, b) => Date.parse(String((a as { occurredAt?: string }).occurredAt)) - Date.parse(String((b as { occurredAt?: string }).occurredAt)));
+  const types = events.map((e) => e.type);
+  // First occurrence of each fact, in that order.
   const firsts = GOVERNANCE_CHAIN.map((t) => types.indexOf(t));
   expect(firsts.every((i) => i >= 0)).toBe(true);
   expect([...firsts].sort((a, b) => a - b)).toEqual(firsts);

@@ -53,7 +53,7 @@ describe('walking skeleton on the distributed runtime (six processes, real Kafka
         const found = await new MgovClient(urlOf).call<FlowResult['chain']>('audit', 'GET', `/audit/model-versions/${result.modelName}/${result.modelVersion}/chain`, auditor);
         return GOVERNANCE_CHAIN.every((type) => found.events.some((e) => e.type === type)) ? found : undefined;
       });
-      expectWholeGovernanceChain({ ...result, chain });
+      expectWholeGovernanceChain({ ...result, chain }, 'occurred');
       expect(new Set(result.chain.events.map((e) => e.traceId))).toEqual(new Set([traceId]));
       const deadline = Date.now() + 60_000;
       while (!quarantined.some((e) => e.type === 'ModelQuarantined' && e.data.modelName === result.modelName)) {
