@@ -37,6 +37,12 @@ export class AvroCodec {
     return schema;
   }
 
+  /** The fingerprint a writer of `name` v`version` frames its messages with (for readers specialised to that version). */
+  writerFingerprint(name: string, version: number): bigint {
+    for (const [fingerprint, { writer }] of this.byFingerprint) if (writer.name === name && writer.version === version) return fingerprint;
+    throw new ContractError('CONTRACTS.UNKNOWN_EVENT_TYPE', `no Avro record named ${name} v${version} in proto/`);
+  }
+
   encode(name: string, value: unknown): Buffer {
     const schema = this.schemaFor(name);
     const invalid: string[] = [];

@@ -21,6 +21,12 @@ export interface ReadStreamOptions {
   readonly tx?: Sql;
 }
 
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly NewEvent[];
+}
+
 /** One service's event log in its own PostgreSQL schema. */
 export interface EventStore {
   readonly db: Database;
@@ -31,6 +37,11 @@ export interface EventStore {
    * ConcurrencyConflictError and writes nothing. Pass `tx` to append inside your transaction.
    */
   append(streamId: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[], tx?: Sql): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one round trip, each as `append` would (same checks, same
+   * chain); if any stream is not at its expected version, nothing is written. Results in order.
+   */
+  appendMany(appends: readonly StreamAppend[], tx?: Sql): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string, tx?: Sql): Promise<number>;
@@ -51,19 +62,35 @@ export function createEventStore(db: Database, schema: string): EventStore {
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY transaction_id, position LIMIT $3`;
 
+  const paramsOf = (streamId: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[]) => {
+    assertAppendable(streamId, expectedVersion, events);
+    return [
+      streamId,
+      expectedVersion === 'any' ? -1 : expectedVersion,
+      events.map((event) => event.eventId),
+      events.map((event) => event.type),
+      // pg sends a Buffer in binary format; PGlite serializes a plain array itself.
+      db.kind === 'postgres' ? encodeByteaArray(events.map((event) => event.data)) : events.map((event) => asBuffer(event.data)),
+    ];
+  };
+
   return {
     db,
     schema,
+    async appendMany(appends, tx) {
+      if (appends.length === 0) return [];
+      const params = appends.flatMap((a) => paramsOf(a.streamId, a.expectedVersion, a.events));
+      // One statement: UNION ALL runs every call, in order; a failing call fails the statement.
+      const sql = appends.map((_, i) => `SELECT ${i} AS i, next_version, xact_id::text AS transaction_id, positions FROM ${s}.append_events($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`).join(' UNION ALL ');
+      try {
+        const rows = await (tx ?? db).query<{ i: number; next_version: number; transaction_id: string; positions: (string | number)[] }>(sql, params);
+        return [...rows].sort((a, b) => a.i - b.i).map((row) => ({ nextVersion: row.next_version, transactionId: row.transaction_id, positions: row.positions.map(String) }));
+      } catch (error) {
+        throw toEventStoreError(error);
+      }
+    },
     async append(streamId, expectedVersion, events, tx) {
-      assertAppendable(streamId, expectedVersion, events);
-      const params = [
-        streamId,
-        expectedVersion === 'any' ? -1 : expectedVersion,
-        events.map((event) => event.eventId),
-        events.map((event) => event.type),
-        // pg sends a Buffer in binary format; PGlite serializes a plain array itself.
-        db.kind === 'postgres' ? encodeByteaArray(events.map((event) => event.data)) : events.map((event) => asBuffer(event.data)),
-      ];
+      const params = paramsOf(streamId, expectedVersion, events);
       try {
         const [row] = await (tx ?? db).query<{ next_version: number; transaction_id: string; positions: (string | number)[] }>(
           appendSql,

@@ -16,7 +16,7 @@ export { postgresDatabase, type PostgresDatabase, type PostgresDatabaseOptions }
 export { embeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 export { migrate } from './migrate';
 export { createAppRole, type AppRoleOptions } from './app-role';
-export { createEventStore, type AppendResult, type EventStore, type ReadStreamOptions } from './event-store';
+export { createEventStore, type AppendResult, type EventStore, type ReadStreamOptions, type StreamAppend } from './event-store';
 export { checkpointAfter } from './stored-event-row';
 export { chainHash, GENESIS_HASH, type ChainedEvent } from './hash-chain';
 export { verifyChains, type BrokenLink, type ChainVerification } from './verify-chains';

@@ -42,6 +42,33 @@ export function appendContract(ctx: StoreContext): void {
       expect(await ctx.store.streamVersion('nothing-here')).toBe(0);
     });
 
+    it('appends to several streams in one call, each at its expected version, results in order', async () => {
+      await ctx.store.append('b', 0, newEvents(2));
+      const results = await ctx.store.appendMany([
+        { streamId: 'a', expectedVersion: 0, events: newEvents(1) },
+        { streamId: 'b', expectedVersion: 2, events: newEvents(3) },
+        { streamId: 'c', expectedVersion: 'any', events: newEvents(2) },
+      ]);
+      expect(results.map((r) => r.nextVersion)).toEqual([1, 5, 2]);
+      expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+      expect((await ctx.store.readStream('b')).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+      expect((await ctx.store.readStream('b'))[2]!.prevHash.equals((await ctx.store.readStream('b'))[1]!.hash)).toBe(true);
+      expect(await ctx.store.appendMany([])).toEqual([]);
+    });
+
+    it('appends to several streams all or nothing: one stale expected version writes none of them', async () => {
+      await ctx.store.append('b', 0, newEvents(2));
+      const before = await countEvents(ctx);
+      const error = await ctx.store.appendMany([
+        { streamId: 'a', expectedVersion: 0, events: newEvents(1) },
+        { streamId: 'b', expectedVersion: 1, events: newEvents(1) },
+      ]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrencyConflictError);
+      expect(error).toMatchObject({ streamId: 'b', expected: 1, actual: 2 });
+      expect(await countEvents(ctx)).toBe(before);
+      expect(await ctx.store.streamVersion('a')).toBe(0);
+    });
+
     it('reads a stream from a version', async () => {
       await ctx.store.append('s', 0, newEvents(5));
       expect((await ctx.store.readStream('s', { fromVersion: 4 })).map((e) => e.streamVersion)).toEqual([4, 5]);

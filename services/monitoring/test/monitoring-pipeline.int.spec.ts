@@ -110,7 +110,7 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     for (const topic of [Topics.predictions, Topics.outcomes]) await admin.resetOffsets({ groupId: PIPELINE_GROUP, topic, earliest: true });
     await admin.disconnect();
     // The worst case: the stored rings and read positions are gone too, so every window is rebuilt and closed again.
-    await host.db.query(`TRUNCATE mgov_monitoring.window_rings_v1, mgov_monitoring.pipeline_offsets_v1`);
+    await host.db.query(`TRUNCATE mgov_monitoring.window_rings_v2, mgov_monitoring.pipeline_offsets_v1`);
     host = await host.start();
     await send(training.slice(700, 800));
     await waitFor(async () => (await monitorEvents()).length > events.length, 120_000);

@@ -1,16 +1,38 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ReceivedMessage } from '../message-bus';
 
-/** A kafkajs message as the bus port's ReceivedMessage: key and headers as strings. */
+/**
+ * A kafkajs message as the bus port's ReceivedMessage: key and headers as strings, decoded when
+ * first read (a batch consumer reading only values never pays for them).
+ */
+class KafkaReceivedMessage implements ReceivedMessage {
+  readonly offset: string;
+  readonly value: Buffer;
+  private decodedKey: string | undefined;
+  private decodedHeaders: Record<string, string> | undefined;
+
+  constructor(readonly topic: string, readonly partition: number, private readonly message: KafkaMessage) {
+    this.offset = message.offset;
+    this.value = message.value ?? EMPTY;
+  }
+
+  get key(): string {
+    return (this.decodedKey ??= this.message.key ? this.message.key.toString('utf8') : '');
+  }
+
+  get headers(): Record<string, string> {
+    return (this.decodedHeaders ??= headersToStrings(this.message.headers));
+  }
+
+  toJSON(): object {
+    return { topic: this.topic, partition: this.partition, offset: this.offset, key: this.key, value: this.value, headers: this.headers };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 export function toReceivedMessage(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : '',
-    value: message.value ?? Buffer.alloc(0),
-    headers: headersToStrings(message.headers),
-  };
+  return new KafkaReceivedMessage(topic, partition, message);
 }
 
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {

@@ -20,7 +20,7 @@ export async function kafkaSubscription(
   const stopping = new AbortController();
   const handleBatch = options.handleBatch;
   // Batch consumers fetch more per round trip: their per-message cost is small, the fetch is not.
-  const fetchSizes = handleBatch ? { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 } : { maxWaitTimeInMs: 1000 };
+  const fetchSizes = handleBatch ? { maxBytesPerPartition: 32 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 100 } : { maxWaitTimeInMs: 1000 };
   const liveness = settings.sessionTimeoutMs ? { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)) } : {};
   const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, ...fetchSizes, ...liveness });
 

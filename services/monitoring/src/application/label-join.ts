@@ -1,85 +1,249 @@
 import type { LabelTarget } from '@mgov/monitoring-domain';
 
+/** A prediction id as two independent 32-bit hashes of its UTF-8 bytes (a false match needs both to collide: ~2^-64). */
+export interface IdKey {
+  a: number;
+  b: number;
+}
+
+/** Hashes `bytes[start, end)` into `into` (reused by the caller: nothing is allocated per message). */
+export function idKeyOfBytes(bytes: Uint8Array, start: number, end: number, into: IdKey): IdKey {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = start; i < end; i += 1) {
+    const byte = bytes[i]!;
+    a = Math.imul(a ^ byte, 0x01000193);
+    b = Math.imul(b ^ byte, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  into.a = a;
+  into.b = b;
+  return into;
+}
+
+export function idKeyOf(id: string, into: IdKey): IdKey {
+  const bytes = Buffer.from(id, 'utf8');
+  return idKeyOfBytes(bytes, 0, bytes.length, into);
+}
+
+/** What a waiting prediction's label is counted with, once its outcome arrives. */
 export interface AwaitingLabel extends LabelTarget {
-  readonly monitorKey: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly eventTime: number;
+}
+
+/** A prediction waiting for its label: what `LabelJoin.prediction` is given. */
+export interface Waiting extends LabelTarget {
+  /** From `LabelJoin.modelIndex`. */
+  readonly model: number;
   readonly eventTime: number;
 }
 
 /**
- * Joins outcomes to their predictions by prediction id within a horizon of event time, in bounded
- * memory: at most `capacity` predictions wait for a label (and as many outcomes for a prediction
- * not seen yet); the oldest are dropped first and counted as expired.
+ * The ids of the last `capacity` entries, in insertion order, in typed arrays: a slot per entry,
+ * reused round the ring, and a hash table of buckets by the first hash, each the newest slot in
+ * it with older ones chained. Nothing is allocated per entry, so a full join costs the garbage
+ * collector nothing and its memory is fixed at start.
+ */
+class IdRing {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly eventTime: Float64Array;
+  readonly live: Uint8Array;
+  private readonly next: Int32Array;
+  /** Newest slot per bucket of the first hash (-1: none); buckets are a power of two, at least twice the slots. */
+  private readonly heads: Int32Array;
+  private readonly mask: number;
+  private head = 0;
+  private used = 0;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.eventTime = new Float64Array(capacity);
+    this.live = new Uint8Array(capacity);
+    this.next = new Int32Array(capacity).fill(-1);
+    const buckets = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
+    this.heads = new Int32Array(buckets).fill(-1);
+    this.mask = buckets - 1;
+  }
+
+  find(key: IdKey): number {
+    for (let slot = this.heads[key.a & this.mask]!; slot !== -1; slot = this.next[slot]!) {
+      if (this.a[slot] === key.a && this.b[slot] === key.b && this.live[slot] === 1) return slot;
+    }
+    return -1;
+  }
+
+  /** Takes a slot for `key`; when full, the oldest entry makes room (`onEvict` if it was still waiting). */
+  add(key: IdKey, eventTime: number, onEvict: () => void): number {
+    if (this.used === this.capacity) this.dropOldest(onEvict);
+    const slot = (this.head + this.used) % this.capacity;
+    this.used += 1;
+    this.a[slot] = key.a;
+    this.b[slot] = key.b;
+    this.eventTime[slot] = eventTime;
+    this.live[slot] = 1;
+    const bucket = key.a & this.mask;
+    this.next[slot] = this.heads[bucket]!;
+    this.heads[bucket] = slot;
+    this.size += 1;
+    return slot;
+  }
+
+  remove(slot: number): void {
+    if (this.live[slot] !== 1) return;
+    this.live[slot] = 0;
+    this.size -= 1;
+  }
+
+  /** Drops entries older than `before` from the front (insertion order is close to event-time order). */
+  expire(before: number, onEvict: () => void): void {
+    while (this.used > 0 && (this.live[this.head] === 0 || this.eventTime[this.head]! < before)) this.dropOldest(onEvict);
+  }
+
+  private dropOldest(onEvict: () => void): void {
+    if (this.live[this.head] === 1) {
+      this.remove(this.head);
+      onEvict();
+    }
+    this.unlink(this.head);
+    this.head = (this.head + 1) % this.capacity;
+    this.used -= 1;
+  }
+
+  private unlink(slot: number): void {
+    const bucket = this.a[slot]! & this.mask;
+    let at = this.heads[bucket]!;
+    if (at === slot) this.heads[bucket] = this.next[slot]!;
+    else {
+      while (at !== -1 && this.next[at] !== slot) at = this.next[at]!;
+      if (at !== -1) this.next[at] = this.next[slot]!;
+    }
+    this.next[slot] = -1;
+  }
+}
+
+/** Strings (classes) or records (protected groups) by a small index, at most `capacity` of them. */
+class Interned<T> {
+  readonly values: T[] = [];
+  private readonly index = new Map<unknown, number>();
+  /** Values seen before, by reference: the reader hands out one frozen record per distinct encoding. */
+  private readonly known = new Map<T, number>();
+
+  constructor(private readonly capacity: number, private readonly keyOf: (value: T) => unknown = (value) => value) {}
+
+  of(value: T, fallback: number): number {
+    const seen = this.known.get(value);
+    if (seen !== undefined) return seen;
+    const index = this.byKey(value, fallback);
+    if (index !== fallback && this.known.size < this.capacity) this.known.set(value, index);
+    return index;
+  }
+
+  private byKey(value: T, fallback: number): number {
+    const key = this.keyOf(value);
+    let index = this.index.get(key);
+    if (index === undefined) {
+      if (this.values.length >= this.capacity) return fallback;
+      index = this.values.push(value) - 1;
+      this.index.set(key, index);
+    }
+    return index;
+  }
+}
+
+const NONE = -1;
+/** Distinct predicted classes and truths kept apart (the window counts at most MAX_CLASSES anyway). */
+const MAX_INTERNED_CLASSES = 4096;
+const MAX_INTERNED_GROUPS = 4096;
+
+/**
+ * Joins outcomes to their predictions by prediction id within a horizon of event time, in fixed
+ * memory: the last `capacity` predictions without a label wait for one (and as many outcomes for
+ * a prediction not seen yet); older ones, or ones past the horizon, are dropped and counted as
+ * expired. Ids are kept as hashes, the rest as small integers in typed arrays.
  */
 export class LabelJoin {
-  private readonly awaiting = new Map<string, AwaitingLabel>();
-  private readonly early = new Map<string, { truth: string; eventTime: number }>();
-  /** Insertion order, for eviction: iterating a Map from the front is slow once many entries were deleted. */
-  private readonly awaitingOrder = new IdQueue();
-  private readonly earlyOrder = new IdQueue();
+  private readonly awaiting: IdRing;
+  private readonly predicted: Int32Array;
+  private readonly score: Float64Array;
+  private readonly groups: Int32Array;
+  private readonly model: Int32Array;
+  private readonly early: IdRing;
+  private readonly truth: Int32Array;
+  private readonly classes = new Interned<string>(MAX_INTERNED_CLASSES);
+  private readonly groupRecords = new Interned<Readonly<Record<string, string>>>(MAX_INTERNED_GROUPS, groupKey);
+  private readonly models: Array<{ readonly modelName: string; readonly modelVersion: number }> = [];
+  private readonly modelIndexes = new Map<string, number>();
+  private readonly countExpired = () => (this.expired += 1);
   expired = 0;
 
-  constructor(private readonly horizonMs: number, private readonly capacity: number) {}
+  constructor(private readonly horizonMs: number, capacity: number) {
+    this.awaiting = new IdRing(capacity);
+    this.predicted = new Int32Array(capacity);
+    this.score = new Float64Array(capacity);
+    this.groups = new Int32Array(capacity);
+    this.model = new Int32Array(capacity);
+    this.early = new IdRing(capacity);
+    this.truth = new Int32Array(capacity);
+  }
 
   get size(): number {
     return this.awaiting.size + this.early.size;
   }
 
+  /** A model version's index for `prediction` (look it up once, not per prediction). */
+  modelIndex(modelName: string, modelVersion: number): number {
+    const key = `${modelName}\u0000${modelVersion}`;
+    let index = this.modelIndexes.get(key);
+    if (index === undefined) this.modelIndexes.set(key, (index = this.models.push({ modelName, modelVersion }) - 1));
+    return index;
+  }
+
   /** A prediction without a label; returns the label if its outcome came first. */
-  prediction(id: string, target: AwaitingLabel): string | null {
-    const outcome = this.early.get(id);
-    if (outcome !== undefined) {
-      this.early.delete(id);
-      return outcome.truth;
+  prediction(key: IdKey, waiting: Waiting): string | null {
+    const came = this.early.find(key);
+    if (came !== -1) {
+      this.early.remove(came);
+      return this.classes.values[this.truth[came]!] ?? null;
     }
-    this.awaiting.set(id, target);
-    this.awaitingOrder.push(id);
-    this.trim(this.awaiting, this.awaitingOrder, target.eventTime);
+    this.awaiting.expire(waiting.eventTime - this.horizonMs, this.countExpired);
+    const slot = this.awaiting.add(key, waiting.eventTime, this.countExpired);
+    this.predicted[slot] = waiting.predictedClass === null ? NONE : this.classes.of(waiting.predictedClass, NONE);
+    this.score[slot] = waiting.score ?? Number.NaN;
+    this.groups[slot] = this.groupRecords.of(waiting.protectedAttributes, NONE);
+    this.model[slot] = waiting.model;
     return null;
   }
 
   /** An outcome; returns its prediction if it is waiting. */
-  outcome(id: string, truth: string, eventTime: number): AwaitingLabel | null {
-    const target = this.awaiting.get(id);
-    if (target !== undefined) {
-      this.awaiting.delete(id);
-      return target;
+  outcome(key: IdKey, truth: string, eventTime: number): AwaitingLabel | null {
+    const slot = this.awaiting.find(key);
+    if (slot !== -1) {
+      this.awaiting.remove(slot);
+      const model = this.models[this.model[slot]!];
+      if (model === undefined) return null;
+      const score = this.score[slot]!;
+      return {
+        modelName: model.modelName, modelVersion: model.modelVersion, eventTime: this.awaiting.eventTime[slot]!,
+        predictedClass: this.classes.values[this.predicted[slot]!] ?? null,
+        score: Number.isNaN(score) ? null : score,
+        protectedAttributes: this.groupRecords.values[this.groups[slot]!] ?? {},
+      };
     }
-    this.early.set(id, { truth, eventTime });
-    this.earlyOrder.push(id);
-    this.trim(this.early, this.earlyOrder, eventTime);
+    const truthIndex = this.classes.of(truth, NONE);
+    // A truth past the interning cap cannot wait: it would come back as no label.
+    if (truthIndex === NONE) return null;
+    this.early.expire(eventTime - this.horizonMs, this.countExpired);
+    const early = this.early.add(key, eventTime, this.countExpired);
+    this.truth[early] = truthIndex;
     return null;
   }
-
-  private trim(map: Map<string, { eventTime: number }>, order: IdQueue, now: number): void {
-    // Insertion order is close to event-time order, so the oldest are at the front.
-    for (let id = order.peek(); id !== undefined; id = order.peek()) {
-      const entry = map.get(id);
-      if (entry !== undefined && map.size <= this.capacity && now - entry.eventTime <= this.horizonMs) break;
-      order.shift();
-      if (entry !== undefined && map.delete(id)) this.expired += 1;
-    }
-  }
-
 }
 
-/** A FIFO of ids in one array with a moving head, compacted now and then. */
-class IdQueue {
-  private ids: string[] = [];
-  private head = 0;
-
-  push(id: string): void {
-    this.ids.push(id);
-  }
-
-  peek(): string | undefined {
-    return this.head < this.ids.length ? this.ids[this.head] : undefined;
-  }
-
-  shift(): void {
-    this.head += 1;
-    if (this.head > 65_536 && this.head * 2 > this.ids.length) {
-      this.ids = this.ids.slice(this.head);
-      this.head = 0;
-    }
-  }
+function groupKey(groups: Readonly<Record<string, string>>): string {
+  return Object.entries(groups).map(([attribute, group]) => `${attribute}\u0000${group}`).sort().join('\u0001');
 }

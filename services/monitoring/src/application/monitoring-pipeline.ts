@@ -1,21 +1,53 @@
 import type { Outcome, Prediction } from '@mgov/contracts';
-import type { Sql } from '@mgov/event-store';
+import type { NewEvent, Sql } from '@mgov/event-store';
 import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
 import {
-  addLabelToRing, addToRing, type ClosedWindow, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState, monitorStreamId,
-  newRing, type WindowLayout,
-  windowMetrics, type WindowRing,
+  addLabelToRing, addToRing, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
+  monitorStreamId, newRing, type Observation, observe, type WindowLayout, windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
-import { LabelJoin } from './label-join';
+import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { monitoringLinks } from './links';
+import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
 
 const log = logger('monitoring.pipeline');
 export const PIPELINE_GROUP = 'mgov.monitoring.windows';
+/** Monitor streams appended to per statement (five parameters each, far below PostgreSQL's limit). */
+const APPENDS_PER_STATEMENT = 500;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const PREDICTIONS = Topics.predictions;
+
+const partitionKey = (message: ReceivedMessage) => `${message.topic}\u0000${message.partition}`;
+
+/** The first and last message of each partition in a batch (a batch holds each partition's messages in offset order). */
+function partitionRange(messages: readonly ReceivedMessage[]): { first: Map<string, ReceivedMessage>; last: Map<string, ReceivedMessage> } {
+  const first = new Map<string, ReceivedMessage>();
+  const last = new Map<string, ReceivedMessage>();
+  let previous: ReceivedMessage | undefined;
+  let key = '';
+  for (const message of messages) {
+    if (previous === undefined || message.topic !== previous.topic || message.partition !== previous.partition) {
+      key = partitionKey(message);
+      if (!first.has(key)) first.set(key, message);
+    }
+    last.set(key, message);
+    previous = message;
+  }
+  return { first, last };
+}
+
+/** A window a batch closed, with the message that closed it (its trace, its id as the cause). */
+interface ClosedIn {
+  readonly monitor: Monitor;
+  readonly window: ClosedWindow;
+  readonly causationId: string;
+  readonly message: ReceivedMessage;
+}
 
 interface Monitor {
   readonly key: string;
@@ -23,6 +55,11 @@ interface Monitor {
   readonly layout: WindowLayout;
   readonly policy: MonitoringPolicy;
   readonly ring: WindowRing;
+  readonly keys: LayoutKeys;
+  /** This version's index in the label join. */
+  readonly joinModel: number;
+  /** Scratch for the prediction being counted (one at a time). */
+  readonly observation: Observation;
   /** The monitor stream's decider state and version, once read. */
   stream?: { state: MonitorState; version: number };
 }
@@ -34,19 +71,18 @@ export interface PipelineOptions {
   readonly maxAwaitingLabels: number;
 }
 
-class Undecodable extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
-
 /**
  * The hot path: predictions and outcomes in batches, counted into each model version's window ring
  * in memory; per batch, one transaction stores the evaluations, the touched rings and how far each
  * partition was read, so a restart resumes from exactly there and a replayed window decides nothing.
  */
 export class MonitoringPipeline {
-  private readonly monitors = new Map<string, Monitor | null>();
+  /** By model name, then version; null while a version is not (yet) known to monitoring. */
+  private readonly monitors = new Map<string, Map<number, Monitor | null>>();
+  private readonly reader: PredictionReader;
+  /** Scratch for the message in hand (one at a time). */
+  private readonly idKey: IdKey = { a: 0, b: 0 };
+  private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: 0, predictedClass: null, score: null, protectedAttributes: {} };
   private readonly join: LabelJoin;
   private readonly rings: string;
   private readonly offsets: string;
@@ -60,7 +96,8 @@ export class MonitoringPipeline {
     options: PipelineOptions,
   ) {
     this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
-    this.rings = `${runtime.schema}.window_rings_v1`;
+    this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
+    this.rings = `${runtime.schema}.window_rings_v2`;
     this.offsets = `${runtime.schema}.pipeline_offsets_v1`;
   }
 
@@ -87,7 +124,7 @@ export class MonitoringPipeline {
 
   /** A model's policy changed: its versions start new rings under it. */
   forget(modelName: string): void {
-    for (const key of [...this.monitors.keys()]) if (key.startsWith(`${modelName}\u0000`)) this.monitors.delete(key);
+    this.monitors.delete(modelName);
   }
 
   get awaitingLabels(): number {
@@ -114,57 +151,67 @@ export class MonitoringPipeline {
    */
   private async countAndStore(tx: Sql, messages: readonly ReceivedMessage[]): Promise<number> {
     const resumeAt = await this.resumePoints(tx, messages);
-    const touched = new Set<Monitor>();
-    const lowest = new Map<string, bigint>();
-    const highest = new Map<string, ReceivedMessage>();
-    for (const m of messages) {
-      const key = `${m.topic}\u0000${m.partition}`;
-      const offset = BigInt(m.offset);
-      const low = lowest.get(key);
-      if (low === undefined || offset < low) lowest.set(key, offset);
-      const high = highest.get(key);
-      if (high === undefined || offset > BigInt(high.offset)) highest.set(key, m);
-    }
+    const { first, last } = partitionRange(messages);
     // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
-    const replayed = [...lowest].some(([key, first]) => first < (resumeAt.get(key) ?? -1n));
+    const replayed = [...first].some(([key, message]) => BigInt(message.offset) < (resumeAt.get(key) ?? -1n));
     const dead: Array<{ message: ReceivedMessage; reason: string; code: string }> = [];
+    const touched = new Set<Monitor>();
+    const windows: ClosedIn[] = [];
     let counted = 0;
     let unmonitored = 0;
     for (const message of messages) {
-      if (replayed && BigInt(message.offset) < (resumeAt.get(`${message.topic}\u0000${message.partition}`) ?? -1n)) continue;
-      let decoded: { prediction?: Prediction; outcome?: Outcome };
+      if (replayed && BigInt(message.offset) < (resumeAt.get(partitionKey(message)) ?? -1n)) continue;
+      let monitor: Monitor | null;
+      let header: PredictionHeader | null = null;
+      let prediction: Prediction | null = null;
       try {
-        decoded = this.decode(message);
+        if (message.topic === PREDICTIONS && this.reader.accepts(message.value)) {
+          // The hot path: straight from the bytes into the monitor's observation.
+          header = this.reader.header(message.value);
+          monitor = this.monitorIfKnown(header.modelName, header.modelVersion) ?? await this.monitorOf(tx, header.modelName, header.modelVersion);
+          this.reader.features(message.value, header, monitor?.keys ?? null, monitor?.observation ?? null);
+          idKeyOfBytes(message.value, header.idStart, header.idEnd, this.idKey);
+        } else {
+          const decoded = this.decode(message);
+          if (decoded.outcome) {
+            counted += 1;
+            this.onOutcome(decoded.outcome, touched);
+            continue;
+          }
+          prediction = decoded.prediction!;
+          monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion) ?? await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
+          if (monitor) observe(monitor.layout, prediction, monitor.observation);
+          idKeyOf(prediction.predictionId, this.idKey);
+        }
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'UNDECODABLE';
         dead.push({ message, code, reason: `${code}: ${(error as Error).message}` });
         continue;
       }
       counted += 1;
-      if (decoded.outcome) {
-        this.onOutcome(decoded.outcome, touched);
-        continue;
-      }
-      const prediction = decoded.prediction!;
-      let monitor = this.monitors.get(`${prediction.modelName}\u0000${prediction.modelVersion}`);
-      if (monitor === undefined) monitor = await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
       if (monitor === null) {
         unmonitored += 1;
         continue;
       }
-      const closed = this.onPrediction(monitor, prediction, touched);
-      if (closed.length > 0) await this.evaluateClosed(tx, monitor, closed, prediction, message);
+      const closed = this.onPrediction(monitor, this.idKey, touched);
+      for (const window of closed) {
+        const causationId = prediction?.predictionId ?? this.reader.predictionId(message.value, header!);
+        windows.push({ monitor, window, causationId, message });
+      }
     }
+    await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
     if (touched.size > 0) {
       const monitors = [...touched];
+      // One JSON document for all rings: no array literal to escape and parse.
       await tx.query(
-        `INSERT INTO ${this.rings} SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[])
+        `INSERT INTO ${this.rings} SELECT r.model_name, r.version, r.policy_version, r.ring
+           FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
          ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-        [monitors.map((m) => m.version.modelName), monitors.map((m) => m.version.version), monitors.map((m) => m.policy.version), monitors.map((m) => JSON.stringify(m.ring))],
+        [JSON.stringify(monitors.map((m) => ({ model_name: m.version.modelName, version: m.version.version, policy_version: m.policy.version, ring: m.ring })))],
       );
     }
-    for (const message of highest.values()) {
+    for (const message of last.values()) {
       await tx.query(
         `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
         [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
@@ -212,16 +259,27 @@ export class MonitoringPipeline {
     return new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
   }
 
+  /** The monitor, null for a version known not to be monitored, undefined when not looked up yet. */
+  private monitorIfKnown(modelName: string, version: number): Monitor | null | undefined {
+    return this.monitors.get(modelName)?.get(version);
+  }
+
+  private remember(modelName: string, version: number, monitor: Monitor | null): void {
+    let versions = this.monitors.get(modelName);
+    if (versions === undefined) this.monitors.set(modelName, (versions = new Map()));
+    versions.set(version, monitor);
+  }
+
   private async monitorOf(tx: Sql, modelName: string, version: number): Promise<Monitor | null> {
     const key = `${modelName}\u0000${version}`;
-    const cached = this.monitors.get(key);
+    const cached = this.monitorIfKnown(modelName, version);
     if (cached !== undefined) return cached;
     const known = await this.baselines.find(tx, modelName, version);
     if (!known || known.baseline.length === 0) {
       // Not registered (or its training profile not seen) yet: look again after a while, not per event.
       log.debug({ modelName, version }, 'predictions for a model version monitoring does not know (yet); not windowed');
-      this.monitors.set(key, null);
-      setTimeout(() => this.monitors.get(key) === null && this.monitors.delete(key), 1000).unref();
+      this.remember(modelName, version, null);
+      setTimeout(() => this.monitorIfKnown(modelName, version) === null && this.monitors.get(modelName)?.delete(version), 1000).unref();
       return null;
     }
     const policy = await this.policies.current(tx, modelName);
@@ -230,64 +288,77 @@ export class MonitoringPipeline {
       `SELECT policy_version, ring FROM ${this.rings} WHERE model_name = $1 AND version = $2`, [modelName, version],
     );
     const ring = stored && stored.policy_version === policy.version ? stored.ring : newRing(layout, policy);
-    const monitor: Monitor = { key, version: known, layout, policy, ring };
-    this.monitors.set(key, monitor);
+    const monitor: Monitor = { key, version: known, layout, policy, ring, keys: layoutKeys(layout), observation: emptyObservation(layout),
+      joinModel: this.join.modelIndex(modelName, version),
+    };
+    this.remember(modelName, version, monitor);
     return monitor;
   }
 
-  private onPrediction(monitor: Monitor, prediction: Prediction, touched: Set<Monitor>): ClosedWindow[] {
+  private onPrediction(monitor: Monitor, key: IdKey, touched: Set<Monitor>): ClosedWindow[] {
     touched.add(monitor);
     const positive = monitor.policy.performance.positiveClass;
-    const closed = addToRing(monitor.ring, monitor.layout, prediction, positive);
-    if (prediction.groundTruth === null) {
-      // Only what a label needs is kept while it may arrive, not the features.
-      const early = this.join.prediction(prediction.predictionId, {
-        predictedClass: prediction.predictedClass, score: prediction.score, protectedAttributes: prediction.protectedAttributes,
-        monitorKey: monitor.key, eventTime: prediction.eventTime,
-      });
-      if (early !== null) addLabelToRing(monitor.ring, monitor.layout, prediction, early, positive);
+    const observed = monitor.observation;
+    const closed = addToRing(monitor.ring, monitor.layout, observed, positive);
+    if (observed.groundTruth === null) {
+      // Only what a label needs waits for it, not the features.
+      this.waiting.model = monitor.joinModel;
+      this.waiting.eventTime = observed.eventTime;
+      this.waiting.predictedClass = observed.predictedClass;
+      this.waiting.score = observed.score;
+      this.waiting.protectedAttributes = observed.protectedAttributes;
+      const early = this.join.prediction(key, this.waiting);
+      if (early !== null) addLabelToRing(monitor.ring, monitor.layout, observed, early, positive);
     }
     return closed;
   }
 
-  private async evaluateClosed(tx: Sql, monitor: Monitor, closed: readonly ClosedWindow[], prediction: Prediction, message: ReceivedMessage): Promise<void> {
-    // The window's events continue the trace of the prediction that closed it (one governance flow, one trace).
-    const parent = contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate });
-    const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: message.topic, [Attr.messagingSystem]: 'kafka' };
-    await inSpan(SpanName.consume(message.topic), attributes, async () => {
-      for (const window of closed) await this.evaluate(tx, monitor, window, prediction.predictionId);
-    }, parent);
-  }
-
   private onOutcome(outcome: Outcome, touched: Set<Monitor>): void {
-    const target = this.join.outcome(outcome.predictionId, outcome.groundTruth, outcome.eventTime);
+    const target = this.join.outcome(idKeyOf(outcome.predictionId, this.idKey), outcome.groundTruth, outcome.eventTime);
     if (target === null) return;
-    const monitor = this.monitors.get(target.monitorKey);
+    const monitor = this.monitorIfKnown(target.modelName, target.modelVersion);
     if (!monitor) return;
     addLabelToRing(monitor.ring, monitor.layout, target, outcome.groundTruth, monitor.policy.performance.positiveClass);
     touched.add(monitor);
   }
 
-  private async evaluate(tx: Sql, monitor: Monitor, window: ClosedWindow, causationId: string): Promise<void> {
-    const { modelName, version, digest, baseline, metrics: runMetrics } = monitor.version;
-    const streamId = monitorStreamId(modelName, version);
-    const metrics = windowMetrics(baseline, runMetrics, monitor.policy, window.counts);
-    // The monitor's decider state is kept with its ring (read once), not re-read and re-folded per window:
-    // the stream grows by a window each time. A concurrent writer makes the append fail, and the batch is redone.
-    monitor.stream ??= await this.loadStream(tx, streamId);
-    const metadata = { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: streamId, causationId };
-    const decided = monitorDecider.decide({
-      type: 'EvaluateWindow', modelName, modelVersion: version, digest, window: window.descriptor, metrics, policy: monitor.policy, metadata,
-    }, monitor.stream.state);
-    if (decided.length === 0) return;
-    const events = envelope(decided, {
-      streamId, fromVersion: monitor.stream.version, metadata, newId: this.runtime.newId, trace: activeTraceContext(),
-      links: monitoringLinks as Parameters<typeof envelope>[1]['links'],
-    });
-    const rows = events.map((event) => ({ eventId: event.envelope.eventId, type: event.type, data: this.runtime.codec.encodeEvent(event) }));
-    await this.runtime.store.append(streamId, monitor.stream.version, rows, tx);
-    monitor.stream = { state: decided.reduce(monitorDecider.evolve, monitor.stream.state), version: monitor.stream.version + decided.length };
-    this.gauges.evaluated(modelName, version, metrics, decided.length - 1);
+  /**
+   * The batch's closed windows, judged in order once counting is done, and their events appended
+   * to every monitor stream in one round trip (a batch closes many windows; one append each was
+   * most of the batch's time).
+   */
+  private async evaluate(tx: Sql, windows: readonly ClosedIn[]): Promise<void> {
+    const appends = new Map<Monitor, { streamId: string; expectedVersion: number; events: NewEvent[] }>();
+    for (const { monitor, window, causationId, message } of windows) {
+      const { modelName, version, digest, baseline, metrics: runMetrics } = monitor.version;
+      const streamId = monitorStreamId(modelName, version);
+      // The monitor's decider state is kept with its ring (read once), not re-read and re-folded per window:
+      // the stream grows by a window each time. A concurrent writer makes the append fail, and the batch is redone.
+      monitor.stream ??= await this.loadStream(tx, streamId);
+      const stream = monitor.stream;
+      // The window's events continue the trace of the prediction that closed it (one governance flow, one trace).
+      const parent = contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate });
+      const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: message.topic, [Attr.messagingSystem]: 'kafka' };
+      await inSpan(SpanName.consume(message.topic), attributes, async () => {
+        const metrics = windowMetrics(baseline, runMetrics, monitor.policy, window.counts);
+        const metadata = { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: streamId, causationId };
+        const decided = monitorDecider.decide({
+          type: 'EvaluateWindow', modelName, modelVersion: version, digest, window: window.descriptor, metrics, policy: monitor.policy, metadata,
+        }, stream.state);
+        if (decided.length === 0) return;
+        const events = envelope(decided, {
+          streamId, fromVersion: stream.version, metadata, newId: this.runtime.newId, trace: activeTraceContext(),
+          links: monitoringLinks as Parameters<typeof envelope>[1]['links'],
+        });
+        let append = appends.get(monitor);
+        if (append === undefined) appends.set(monitor, (append = { streamId, expectedVersion: stream.version, events: [] }));
+        for (const event of events) append.events.push({ eventId: event.envelope.eventId, type: event.type, data: this.runtime.codec.encodeEvent(event) });
+        monitor.stream = { state: decided.reduce(monitorDecider.evolve, stream.state), version: stream.version + decided.length };
+        this.gauges.evaluated(modelName, version, metrics, decided.length - 1);
+      }, parent);
+    }
+    const all = [...appends.values()];
+    for (let i = 0; i < all.length; i += APPENDS_PER_STATEMENT) await this.runtime.store.appendMany(all.slice(i, i + APPENDS_PER_STATEMENT), tx);
   }
 
   private async loadStream(tx: Sql, streamId: string): Promise<{ state: MonitorState; version: number }> {

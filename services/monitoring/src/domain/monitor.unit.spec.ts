@@ -4,7 +4,7 @@ import { deciderSpec } from '@mgov/testing';
 import { type MonitorCommand, monitorDecider } from './monitor';
 import { applyPolicyChange, DEFAULT_POLICY } from './monitoring-policy';
 import { addLabelToRing, addToRing, type ClosedWindow, newRing } from './window-ring';
-import { layoutOf } from './window-counts';
+import { layoutOf, observe } from './window-counts';
 import { windowMetrics } from './window-metrics';
 
 const metadata = { actor: { id: 'monitoring', role: 'service' }, now: 1_790_000_000_000, correlationId: 'c' };
@@ -27,7 +27,7 @@ function prediction(row: { income: number; region: string }, extra: Partial<Pred
 /** Feeds rows through a tumbling ring of `size` events; returns the closed windows. */
 function windowsOf(rows: readonly Prediction[], policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'events', size: rows.length, slide: rows.length } }, 1)) {
   const ring = newRing(layout, policy);
-  return { ring, policy, closed: rows.flatMap((p) => addToRing(ring, layout, p, policy.performance.positiveClass)) };
+  return { ring, policy, closed: rows.flatMap((p) => addToRing(ring, layout, observe(layout, p), policy.performance.positiveClass)) };
 }
 
 function command(window: ClosedWindow, policy = DEFAULT_POLICY): MonitorCommand {
@@ -99,7 +99,7 @@ describe('window rings', () => {
   it('sliding windows: one evaluation per slide once the ring is full, each over the last `size` events', () => {
     const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'events', size: 100, slide: 25 } }, 2);
     const ring = newRing(layout, policy);
-    const closed = training.slice(0, 250).flatMap((r) => addToRing(ring, layout, prediction(r), '1'));
+    const closed = training.slice(0, 250).flatMap((r) => addToRing(ring, layout, observe(layout, prediction(r)), '1'));
     expect(closed.map((w) => [w.descriptor.index, w.descriptor.kind, w.descriptor.predictionCount])).toEqual(
       [3, 4, 5, 6, 7, 8, 9].map((i) => [i, 'sliding', 100]),
     );
@@ -108,7 +108,7 @@ describe('window rings', () => {
   it('time windows close when event time passes them; late events are counted, not windowed', () => {
     const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'ms', size: 1_000, slide: 1_000 } }, 3);
     const ring = newRing(layout, policy);
-    const at = (t: number) => addToRing(ring, layout, prediction(training[t % 100]!, { eventTime: t }), '1');
+    const at = (t: number) => addToRing(ring, layout, observe(layout, prediction(training[t % 100]!, { eventTime: t })), '1');
     expect([at(10), at(500), at(999)].flat()).toEqual([]);
     const closed = at(1_200);
     expect(closed.map((w) => [w.descriptor.index, w.descriptor.start, w.descriptor.end, w.descriptor.predictionCount])).toEqual([[0, 10, 999, 3]]);
@@ -123,7 +123,7 @@ describe('window rings', () => {
       for (let i = 0; i < windows * 50; i += 1) {
         const row = training[i % training.length]!;
         const p = prediction(row, { categoricalFeatures: { region: `r${i % 500}` }, protectedAttributes: { g: `g${i % 300}` }, groundTruth: i % 10 ? null : String(i % 7) });
-        addToRing(ring, layout, p, '1');
+        addToRing(ring, layout, observe(layout, p), '1');
         addLabelToRing(ring, layout, p, `c${i % 200}`, '1');
       }
       return JSON.stringify(ring).length;

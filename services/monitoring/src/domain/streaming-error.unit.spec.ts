@@ -1,7 +1,7 @@
 import type { Prediction } from '@mgov/contracts';
 import { type ColumnSample, driftReport, profileColumns } from '@mgov/stats';
 import { DEFAULT_POLICY } from './monitoring-policy';
-import { countPrediction, emptyCounts, layoutOf } from './window-counts';
+import { countPrediction, emptyCounts, layoutOf, observe } from './window-counts';
 import { windowMetrics } from './window-metrics';
 
 // The streaming detectors see counts on the training profile's 10 equal-width bins; `mgov drift`
@@ -36,10 +36,10 @@ const rows = cases.map(({ name, shift, scale }) => {
   const current = Array.from({ length: 5_000 }, () => 50 + shift + 10 * scale * normal(rand));
   const exact = driftReport({ reference: reference.length, current: current.length }, new Map([['x', { reference: sample(reference), current: sample(current) }]])).columns.x!;
   const counts = emptyCounts(layout);
-  current.forEach((x, i) => countPrediction(counts, layout, {
+  current.forEach((x, i) => countPrediction(counts, layout, observe(layout, {
     predictionId: `p${i}`, modelName: 'm', modelVersion: 1, modelDigest: '', eventTime: i, numericFeatures: { x }, categoricalFeatures: {},
     predictedClass: null, score: null, protectedAttributes: {}, groundTruth: null,
-  } satisfies Prediction, '1'));
+  } satisfies Prediction), '1'));
   const streaming = windowMetrics(baseline, {}, DEFAULT_POLICY, counts).features[0]!;
   return {
     name,

@@ -12,20 +12,26 @@ export const SCORE_BINS = 50;
 /** Per group: predictions, predicted positive, labelled positive, true positive, labelled negative, false positive. */
 export type GroupCounts = [number, number, number, number, number, number];
 
+/** A categorical feature's counts: the baseline's categories by position, then the missing count; values the baseline did not have apart. */
+export interface CategoryCounts {
+  known: number[];
+  unseen: Record<string, number>;
+}
+
 /**
  * What one (sub-)window saw, as fixed-size counts shaped by the baseline: memory depends on the
  * number of features, bins, classes and groups (all capped), never on traffic. Plain JSON data,
- * updated in place on the hot path.
+ * updated in place on the hot path; features are by their position in the layout.
  */
 export interface WindowCounts {
   count: number;
   labelled: number;
   firstEventTime: number | null;
   lastEventTime: number | null;
-  /** Baseline bins, then the missing count. */
-  numeric: Record<string, number[]>;
-  /** Baseline categories start at 0; `''` counts missing values. */
-  categorical: Record<string, Record<string, number>>;
+  /** By `layout.numeric` position: baseline bins, then the missing count. */
+  numeric: number[][];
+  /** By `layout.categorical` position. */
+  categorical: CategoryCounts[];
   /** `${truth}\u001f${predicted}` → count. */
   confusion: Record<string, number>;
   /** Score histograms of labelled positives and negatives. */
@@ -36,21 +42,30 @@ export interface WindowCounts {
 /** The shape of the training data a window is counted on: bin edges and categories per feature. */
 export interface WindowLayout {
   readonly numeric: ReadonlyArray<{ readonly name: string; readonly edges: readonly number[] }>;
-  readonly categorical: ReadonlyArray<{ readonly name: string; readonly categories: readonly string[] }>;
+  readonly categorical: ReadonlyArray<{ readonly name: string; readonly categories: readonly string[]; readonly index: ReadonlyMap<string, number> }>;
 }
+
+/** An observed categorical value that is missing or blank. */
+export const MISSING = -1;
+/** An observed categorical value the baseline did not have (the value is in `Observation.unseen`). */
+export const UNSEEN = -2;
 
 export function layoutOf(baseline: readonly ColumnProfile[]): WindowLayout {
   return {
     numeric: baseline.filter((c) => c.kind === 'numeric').map((c) => ({ name: c.name, edges: c.binEdges })),
-    categorical: baseline.filter((c) => c.kind === 'categorical').map((c) => ({ name: c.name, categories: Object.keys(c.categoryCounts) })),
+    categorical: baseline.filter((c) => c.kind === 'categorical').map((c) => {
+      // A blank value counts as missing, whatever the training data held.
+      const categories = Object.keys(c.categoryCounts).filter((category) => category.trim() !== '');
+      return { name: c.name, categories, index: new Map(categories.map((category, i) => [category, i])) };
+    }),
   };
 }
 
 export function emptyCounts(layout: WindowLayout): WindowCounts {
   return {
     count: 0, labelled: 0, firstEventTime: null, lastEventTime: null,
-    numeric: Object.fromEntries(layout.numeric.map((f) => [f.name, new Array<number>(f.edges.length + 2).fill(0)])),
-    categorical: Object.fromEntries(layout.categorical.map((f) => [f.name, Object.fromEntries(f.categories.map((c) => [c, 0]))])),
+    numeric: layout.numeric.map((f) => new Array<number>(f.edges.length + 2).fill(0)),
+    categorical: layout.categorical.map((f) => ({ known: new Array<number>(f.categories.length + 1).fill(0), unseen: {} })),
     confusion: {},
     scores: { positive: new Array<number>(SCORE_BINS).fill(0), negative: new Array<number>(SCORE_BINS).fill(0) },
     groups: {},
@@ -69,11 +84,12 @@ function binOf(value: number, edges: readonly number[]): number {
   return low;
 }
 
-function bump(record: Record<string, number>, key: string, cap: number, baseSize: number): void {
-  const current = record[key];
-  if (current !== undefined) record[key] = current + 1;
-  else if (Object.keys(record).length - baseSize < cap) record[key] = 1;
-  else record[OTHER] = (record[OTHER] ?? 0) + 1;
+function countCategory(counts: CategoryCounts, index: number, value: string): void {
+  if (index >= 0) counts.known[index]! += 1;
+  else if (index === MISSING) counts.known[counts.known.length - 1]! += 1;
+  else if (counts.unseen[value] !== undefined) counts.unseen[value] += 1;
+  else if (Object.keys(counts.unseen).length < MAX_UNKNOWN_CATEGORIES) counts.unseen[value] = 1;
+  else counts.unseen[OTHER] = (counts.unseen[OTHER] ?? 0) + 1;
 }
 
 function groupOf(counts: WindowCounts, attribute: string, group: string): GroupCounts | null {
@@ -99,18 +115,70 @@ export interface LabelTarget {
   readonly protectedAttributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * One prediction as a window counts it: features by their position in the layout, so counting
+ * looks nothing up by name. Ingestion fills one and reuses it (see `observe`).
+ */
+export interface Observation {
+  eventTime: number;
+  /** By `layout.numeric` position; NaN when missing or not finite. */
+  readonly numeric: Float64Array;
+  /** By `layout.categorical` position: the category's index in the layout, `MISSING` or `UNSEEN`. */
+  readonly category: Int32Array;
+  /** By `layout.categorical` position: the value, when it is `UNSEEN`. */
+  readonly unseen: string[];
+  predictedClass: string | null;
+  score: number | null;
+  protectedAttributes: Readonly<Record<string, string>>;
+  groundTruth: string | null;
+}
+
+export function emptyObservation(layout: WindowLayout): Observation {
+  return {
+    eventTime: 0, numeric: new Float64Array(layout.numeric.length).fill(Number.NaN),
+    category: new Int32Array(layout.categorical.length).fill(MISSING), unseen: layout.categorical.map(() => ''),
+    predictedClass: null, score: null, protectedAttributes: {}, groundTruth: null,
+  };
+}
+
+/** A decoded prediction as an observation on `layout` (features the layout does not know are not counted). */
+export function observe(layout: WindowLayout, prediction: Prediction, into: Observation = emptyObservation(layout)): Observation {
+  into.eventTime = prediction.eventTime;
+  layout.numeric.forEach((feature, i) => {
+    const value = prediction.numericFeatures[feature.name];
+    into.numeric[i] = typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
+  });
+  layout.categorical.forEach((feature, i) => {
+    const value = prediction.categoricalFeatures[feature.name];
+    const category = typeof value === 'string' && value.trim() !== '' ? feature.index.get(value) ?? UNSEEN : MISSING;
+    into.category[i] = category;
+    into.unseen[i] = category === UNSEEN ? (value as string) : '';
+  });
+  into.predictedClass = prediction.predictedClass;
+  into.score = prediction.score;
+  into.protectedAttributes = prediction.protectedAttributes;
+  into.groundTruth = prediction.groundTruth;
+  return into;
+}
+
+function classCount(confusion: Record<string, number>): number {
+  return new Set(Object.keys(confusion).flatMap((k) => k.split('\u001f'))).size;
+}
+
 /** Counts a ground-truth label for a prediction (at prediction time or when its outcome arrives). */
 export function countLabel(counts: WindowCounts, target: LabelTarget, truth: string, positiveClass: string): void {
   counts.labelled += 1;
   const predicted = target.predictedClass ?? '';
-  const classes = new Set(Object.keys(counts.confusion).flatMap((k) => k.split('\u001f'))).size;
   const key = `${truth}\u001f${predicted}`;
-  if (counts.confusion[key] !== undefined || classes < MAX_CLASSES) counts.confusion[key] = (counts.confusion[key] ?? 0) + 1;
+  const cell = counts.confusion[key];
+  // Only a new cell can bring a new class; the cap is checked then, not per label.
+  if (cell !== undefined) counts.confusion[key] = cell + 1;
+  else if (classCount(counts.confusion) < MAX_CLASSES) counts.confusion[key] = 1;
   const positive = truth === positiveClass;
   if (target.score !== null && Number.isFinite(target.score)) (positive ? counts.scores.positive : counts.scores.negative)[scoreBin(target.score)]! += 1;
   const predictedPositive = predicted === positiveClass;
-  for (const [attribute, group] of Object.entries(target.protectedAttributes)) {
-    const entry = groupOf(counts, attribute, group);
+  for (const attribute in target.protectedAttributes) {
+    const entry = groupOf(counts, attribute, target.protectedAttributes[attribute]!);
     if (entry === null) continue;
     if (positive) {
       entry[2] += 1;
@@ -123,31 +191,27 @@ export function countLabel(counts: WindowCounts, target: LabelTarget, truth: str
 }
 
 /** Counts one prediction into the window (features, selection per group, and its label if it has one). */
-export function countPrediction(counts: WindowCounts, layout: WindowLayout, prediction: Prediction, positiveClass: string): void {
+export function countPrediction(counts: WindowCounts, layout: WindowLayout, observation: Observation, positiveClass: string): void {
   counts.count += 1;
-  const time = prediction.eventTime;
+  const time = observation.eventTime;
   if (counts.firstEventTime === null || time < counts.firstEventTime) counts.firstEventTime = time;
   if (counts.lastEventTime === null || time > counts.lastEventTime) counts.lastEventTime = time;
-  const numeric = prediction.numericFeatures;
-  for (const feature of layout.numeric) {
-    const bins = counts.numeric[feature.name]!;
-    const value = numeric[feature.name];
-    if (typeof value === 'number' && Number.isFinite(value)) bins[binOf(value, feature.edges)]! += 1;
-    else bins[bins.length - 1]! += 1;
+  const numeric = observation.numeric;
+  for (let i = 0; i < layout.numeric.length; i += 1) {
+    const bins = counts.numeric[i]!;
+    const value = numeric[i]!;
+    // NaN (missing) is the one value not equal to itself.
+    bins[value === value ? binOf(value, layout.numeric[i]!.edges) : bins.length - 1]! += 1;
   }
-  const categorical = prediction.categoricalFeatures;
-  for (const feature of layout.categorical) {
-    const value = categorical[feature.name];
-    bump(counts.categorical[feature.name]!, typeof value === 'string' && value.trim() !== '' ? value : '', MAX_UNKNOWN_CATEGORIES, feature.categories.length);
-  }
-  const predictedPositive = prediction.predictedClass === positiveClass;
-  for (const attribute in prediction.protectedAttributes) {
-    const entry = groupOf(counts, attribute, prediction.protectedAttributes[attribute]!);
+  for (let i = 0; i < layout.categorical.length; i += 1) countCategory(counts.categorical[i]!, observation.category[i]!, observation.unseen[i]!);
+  const predictedPositive = observation.predictedClass === positiveClass;
+  for (const attribute in observation.protectedAttributes) {
+    const entry = groupOf(counts, attribute, observation.protectedAttributes[attribute]!);
     if (entry === null) continue;
     entry[0] += 1;
     if (predictedPositive) entry[1] += 1;
   }
-  if (prediction.groundTruth !== null) countLabel(counts, prediction, prediction.groundTruth, positiveClass);
+  if (observation.groundTruth !== null) countLabel(counts, observation, observation.groundTruth, positiveClass);
 }
 
 /** The sum of several windows' counts (a sliding window over its sub-windows). */
@@ -158,14 +222,12 @@ export function mergeCounts(layout: WindowLayout, parts: readonly WindowCounts[]
     total.labelled += part.labelled;
     if (part.firstEventTime !== null) total.firstEventTime = Math.min(total.firstEventTime ?? part.firstEventTime, part.firstEventTime);
     if (part.lastEventTime !== null) total.lastEventTime = Math.max(total.lastEventTime ?? part.lastEventTime, part.lastEventTime);
-    for (const [name, bins] of Object.entries(part.numeric)) {
-      const into = total.numeric[name];
-      if (into) bins.forEach((c, i) => (into[i]! += c));
-    }
-    for (const [name, categories] of Object.entries(part.categorical)) {
-      const into = (total.categorical[name] ??= {});
-      for (const [category, c] of Object.entries(categories)) into[category] = (into[category] ?? 0) + c;
-    }
+    part.numeric.forEach((bins, f) => bins.forEach((c, i) => (total.numeric[f]![i]! += c)));
+    part.categorical.forEach((categories, f) => {
+      const into = total.categorical[f]!;
+      categories.known.forEach((c, i) => (into.known[i]! += c));
+      for (const [value, c] of Object.entries(categories.unseen)) into.unseen[value] = (into.unseen[value] ?? 0) + c;
+    });
     for (const [key, c] of Object.entries(part.confusion)) total.confusion[key] = (total.confusion[key] ?? 0) + c;
     part.scores.positive.forEach((c, i) => (total.scores.positive[i]! += c));
     part.scores.negative.forEach((c, i) => (total.scores.negative[i]! += c));

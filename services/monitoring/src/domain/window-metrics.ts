@@ -1,7 +1,7 @@
 import type { ColumnProfile } from '@mgov/contracts';
 import { chiSquareGoodnessOfFit, jensenShannonDistance, ksPValue, psiOfCounts } from '@mgov/stats';
 import type { MonitoringPolicy } from './monitoring-policy';
-import { SCORE_BINS, type WindowCounts } from './window-counts';
+import { layoutOf, SCORE_BINS, type WindowCounts, type WindowLayout } from './window-counts';
 
 export interface MetricValue {
   readonly metric: string;
@@ -73,9 +73,9 @@ function binnedKs(reference: readonly number[], current: readonly number[]): num
 
 const SMALL_BASELINE = 1000;
 
-function featureMetrics(column: ColumnProfile, counts: WindowCounts): FeatureMetrics | null {
+function featureMetrics(column: ColumnProfile, counts: WindowCounts, position: number, layout: WindowLayout): FeatureMetrics | null {
   if (column.kind === 'numeric') {
-    const bins = counts.numeric[column.name];
+    const bins = counts.numeric[position];
     if (!bins) return null;
     const current = bins.slice(0, -1);
     const n = current.reduce((s, c) => s + c, 0);
@@ -89,8 +89,10 @@ function featureMetrics(column: ColumnProfile, counts: WindowCounts): FeatureMet
     const drifted = column.count <= SMALL_BASELINE ? metrics.ks_p_value < 0.05 : metrics.wasserstein >= 0.1;
     return { feature: column.name, kind: 'numeric', metrics, drifted };
   }
-  const seen = counts.categorical[column.name];
-  if (!seen) return null;
+  const counted = counts.categorical[position];
+  if (!counted) return null;
+  const seen: Record<string, number> = { ...counted.unseen };
+  layout.categorical[position]!.categories.forEach((category, i) => (seen[category] = counted.known[i]!));
   const categories = [...new Set([...Object.keys(column.categoryCounts), ...Object.keys(seen)])].filter((c) => c !== '').sort();
   const reference = categories.map((c) => column.categoryCounts[c] ?? 0);
   const current = categories.map((c) => seen[c] ?? 0);
@@ -169,7 +171,10 @@ function biasMetrics(counts: WindowCounts, minGroupCount: number, baseline: Read
 export function windowMetrics(
   baseline: readonly ColumnProfile[], metrics: Readonly<Record<string, number>>, policy: MonitoringPolicy, counts: WindowCounts,
 ): WindowMetrics {
-  const features = baseline.flatMap((column) => featureMetrics(column, counts) ?? []);
+  const layout = layoutOf(baseline);
+  let numeric = 0;
+  let categorical = 0;
+  const features = baseline.flatMap((column) => featureMetrics(column, counts, column.kind === 'numeric' ? numeric++ : categorical++, layout) ?? []);
   const drifted = features.filter((f) => f.drifted).length;
   return {
     features,

@@ -1,6 +1,5 @@
-import type { Prediction } from '@mgov/contracts';
 import type { MonitoringPolicy } from './monitoring-policy';
-import { countLabel, countPrediction, emptyCounts, type LabelTarget, mergeCounts, type WindowCounts, type WindowLayout } from './window-counts';
+import { countLabel, countPrediction, emptyCounts, type LabelTarget, mergeCounts, type Observation, type WindowCounts, type WindowLayout } from './window-counts';
 import type { WindowDescriptor } from './monitor';
 
 /**
@@ -54,7 +53,7 @@ function advance(ring: WindowRing, layout: WindowLayout, to: number): void {
 }
 
 /** Counts a prediction; returns the windows it closed (to evaluate), oldest first. */
-export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Prediction, positiveClass: string): ClosedWindow[] {
+export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Observation, positiveClass: string): ClosedWindow[] {
   const k = ring.slots.length;
   const closed: ClosedWindow[] = [];
   if (ring.unit === 'ms') {
