@@ -5,8 +5,9 @@
 // 2. The monitoring service (this process) starts and consumes all of it: windows of 1000 events per
 //    version, every window evaluated and stored. Its rate = events / time from the moment it joined its
 //    consumer group until every offset is stored (its start-up time is printed beside it).
-// 3. A bare kafkajs consumer (new group, eachBatch, no decoding) reads the same topics: the transport's
-//    limit. Prints both rates and their ratio (targets >= 50,000 events/s and >= 0.5).
+// 3. A bare kafkajs consumer (new group, eachBatch, the service's fetch sizes, no decoding) reads the
+//    same topics: the transport's limit. Prints both rates and their ratio (targets >= 50,000 events/s
+//    and >= 0.5), and the CPU time each spent per event (this process, all its threads).
 // 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
 //    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
 // 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active. The
@@ -14,14 +15,16 @@
 //    runs with --max-old-space-size=192, as a deployment would cap it (the limit is printed).
 // Run: npm run bench:monitoring
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
-import { Topics } from '@mgov/messaging';
+import { BATCH_FETCH, Topics } from '@mgov/messaging';
 import { profileColumns } from '@mgov/stats';
-import { monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
+import { engineer, monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
 import { benchModel, prediction, trainingRows, uniform } from './monitoring-traffic';
 
 const EVENTS = Number(process.env.BENCH_MONITORING_EVENTS ?? 1_000_000);
@@ -46,8 +49,8 @@ async function endOffsets(): Promise<Map<string, bigint>> {
   return ends;
 }
 
-async function bareConsumerSeconds(total: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 });
+async function bareConsumer(total: number): Promise<{ seconds: number; cpuSeconds: number }> {
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...BATCH_FETCH });
   await consumer.connect();
   await consumer.subscribe({ topics: [Topics.predictions, Topics.outcomes], fromBeginning: true });
   let seen = 0;
@@ -63,10 +66,35 @@ async function bareConsumerSeconds(total: number): Promise<number> {
     });
   });
   const t0 = now();
+  const cpu = process.cpuUsage();
   await done;
   const seconds = (now() - t0) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu);
   await consumer.disconnect();
-  return seconds;
+  return { seconds, cpuSeconds };
+}
+
+/** BENCH_PROFILE=FILE writes a CPU profile of the service's consumption (open it in Chrome DevTools). */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -83,7 +111,7 @@ async function main(): Promise<void> {
     if (Number(known[0]!.n) >= MODELS + 1) break;
     await sleep(100);
   }
-  await host.service.setPolicy('bench-latency', { window: { unit: 'events', size: 100, slide: 100 } }, 'bench');
+  await host.service.setPolicy('bench-latency', { window: { unit: 'events', size: 100, slide: 100 } }, engineer('bench'));
   await host.stop();
 
   const publish = spawnSync(process.execPath, ['-r', join(__dirname, '../tools/register.js'), join(__dirname, 'monitoring-publish.ts'), brokers, String(EVENTS), String(MODELS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -103,6 +131,8 @@ async function main(): Promise<void> {
   const t0 = now();
   host = await host.start();
   const subscribed = now();
+  const serviceCpu = process.cpuUsage();
+  const profiling = await startProfile();
   for (;;) {
     const rows = await host.db.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1`);
     const stored = new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
@@ -110,6 +140,8 @@ async function main(): Promise<void> {
     await sleep(20);
   }
   const serviceSeconds = (now() - subscribed) / 1000;
+  const serviceCpuSeconds = cpuSecondsSince(serviceCpu);
+  await profiling?.stop();
   const bootSeconds = (subscribed - t0) / 1000;
   clearInterval(sampler);
   const windows = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.events WHERE type = 'MonitoringWindowEvaluated'`).catch(() => [{ n: '?' }]);
@@ -145,7 +177,8 @@ async function main(): Promise<void> {
   await host.stop();
   await host.drop();
 
-  const bareSeconds = await bareConsumerSeconds(total);
+  const bare = await bareConsumer(total);
+  const bareSeconds = bare.seconds;
   const serviceRate = total / serviceSeconds;
   const bareRate = total / bareSeconds;
   latencies.sort((a, b) => a - b);
@@ -154,6 +187,7 @@ async function main(): Promise<void> {
   line('service end-to-end (events/s)', serviceRate.toFixed(0), `target >= ${TARGETS.rate}; ${serviceSeconds.toFixed(2)} s from subscribed (+${bootSeconds.toFixed(2)} s start), ${windows[0]!.n} windows evaluated`);
   line('bare kafkajs consumer (events/s)', bareRate.toFixed(0), `${bareSeconds.toFixed(2)} s, no decoding`);
   line('ratio service / bare', (serviceRate / bareRate).toFixed(3), `target >= ${TARGETS.ratio}`);
+  line('CPU per event: service / bare (us)', `${((serviceCpuSeconds / total) * 1e6).toFixed(2)} / ${((bare.cpuSeconds / total) * 1e6).toFixed(2)}`, 'all threads of this process (kafkajs, GC, the service)');
   line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
   line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
   line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB of a ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB limit`);

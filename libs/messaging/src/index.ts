@@ -1,6 +1,7 @@
 export type { BusMessage, MessageBus, ReceivedMessage, Subscription, SubscriptionOptions } from './message-bus';
 export { ALL_TOPICS, EVENT_CONTEXTS, Topics, type EventTopicContext } from './topics';
 export { kafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';
+export { BATCH_FETCH } from './kafka/kafka-subscription';
 export { kafkaSecurityFromEnv, type KafkaSecurity } from './kafka/kafka-security';
 export { platformAcls, applyAcls, type PlatformAclOptions, type PlannedAcl } from './kafka/kafka-acls';
 export { embeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';

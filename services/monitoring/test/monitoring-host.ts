@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { ColumnProfile, DomainEvent, EnvelopedEvent } from '@mgov/contracts';
 import { avroCodec } from '@mgov/contracts';
+import type { CommandMetadata } from '@mgov/decider';
 import { postgresDatabase, type PostgresDatabase } from '@mgov/event-store';
 import { kafkaBus, type MessageBus, Topics } from '@mgov/messaging';
 import { ServiceKernel } from '@mgov/service-runtime';
@@ -81,4 +82,9 @@ export async function registerModelVersion(bus: MessageBus, input: {
       datasetVersionIds: [datasetVersionId], submittedBy: 'sam', approvedBy: ['rita'], metrics: input.metrics, policyVersion: '',
     },
   } as DomainEvent)) }]);
+}
+
+/** Who a test or benchmark changes a policy as. */
+export function engineer(id: string): CommandMetadata {
+  return { actor: { id, role: 'ml-engineer' }, now: Date.now(), correlationId: `policy-${id}` };
 }

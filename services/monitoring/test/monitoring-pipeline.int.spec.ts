@@ -6,7 +6,7 @@ import { DeadLetterHeaders, Topics } from '@mgov/messaging';
 import { profileColumns } from '@mgov/stats';
 import { waitFor } from '@mgov/testing';
 import { PIPELINE_GROUP } from '../src/application/monitoring-pipeline';
-import { type MonitoringHost, monitoringHost, registerModelVersion } from './monitoring-host';
+import { engineer, type MonitoringHost, monitoringHost, registerModelVersion } from './monitoring-host';
 
 const databaseUrl = process.env.MGOV_DATABASE_URL;
 const brokers = process.env.MGOV_KAFKA_BROKERS;
@@ -28,7 +28,7 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await registerModelVersion(host.bus, { modelName: model, version: 1, profile, metrics: { accuracy: 0.95, f1: 0.95 } });
     await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 90_000);
     // Two features and 100-event windows: the drift share is too coarse to judge here.
-    await host.service.setPolicy(model, { window: { unit: 'events', size: 100, slide: 100 }, performance: { minLabelled: 20 }, dataDrift: { driftShare: { warn: 1, breach: 1 } } }, 'test');
+    await host.service.setPolicy(model, { window: { unit: 'events', size: 100, slide: 100 }, performance: { minLabelled: 20 }, dataDrift: { driftShare: { warn: 1, breach: 1 } } }, engineer('test'));
   }, 180_000);
   afterAll(async () => {
     await client?.close();
@@ -50,6 +50,15 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     }
     await client.flush();
   };
+
+  it('records the policy change as an event: its version judges every window', async () => {
+    expect(await host.service.policyHistory(model)).toEqual([
+      expect.objectContaining({ modelName: model, policyVersion: 1, changedBy: 'test', change: expect.stringContaining('"minLabelled":20') }),
+    ]);
+    expect(await host.service.policy(model)).toMatchObject({ version: 1, window: { size: 100 }, performance: { minLabelled: 20 } });
+    const [changed] = await host.kernel.runtime.store.readStream(`monitoring-policy:${model}`);
+    expect(changed?.type).toBe('MonitoringPolicyChanged');
+  });
 
   it('evaluates windows, joins outcomes, and raises data drift and performance decay on the bus', async () => {
     await send(training.slice(0, 300));
@@ -99,6 +108,18 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
       [DeadLetterHeaders.code]: 'CONTRACTS.BAD_MAGIC', [DeadLetterHeaders.sourceTopic]: Topics.predictions, [DeadLetterHeaders.sourceGroup]: PIPELINE_GROUP,
     }));
     await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 90_000);
+  }, 180_000);
+
+  it('keeps the predictions waiting for a label across a graceful restart', async () => {
+    await host.stop();
+    const waiting = host.service.pipeline.awaitingLabels;
+    expect(waiting).toBeGreaterThan(100);
+    host = await host.start();
+    expect(host.service.pipeline.awaitingLabels).toBe(waiting);
+    // The outcome of a prediction made before the restart still finds it.
+    await client.outcome({ predictionId: `${model}-p${n - 1}`, groundTruth: '1' });
+    await client.flush();
+    await waitFor(async () => host.service.pipeline.awaitingLabels === waiting - 1, 60_000);
   }, 180_000);
 
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {

@@ -657,6 +657,19 @@ export interface DataDriftDetected {
   readonly data: DataDriftDetectedData;
 }
 
+export interface MonitoringPolicyChangedData {
+  readonly modelName: string;
+  readonly policyVersion: number;
+  readonly policy: string;
+  readonly change: string;
+  readonly changedBy: string;
+}
+
+export interface MonitoringPolicyChanged {
+  readonly type: 'MonitoringPolicyChanged';
+  readonly data: MonitoringPolicyChangedData;
+}
+
 export interface MonitoringWindowEvaluatedData {
   readonly modelName: string;
   readonly modelVersion: number;
@@ -1240,6 +1253,7 @@ export type LineageEvent =
 export type MonitoringEvent =
   | BiasDriftDetected
   | DataDriftDetected
+  | MonitoringPolicyChanged
   | MonitoringWindowEvaluated
   | PerformanceDecayDetected;
 
@@ -1329,6 +1343,7 @@ export const EVENT_CONTEXT: Readonly<Record<EventType, EventContext>> = {
   SourceRegistered: 'lineage',
   BiasDriftDetected: 'monitoring',
   DataDriftDetected: 'monitoring',
+  MonitoringPolicyChanged: 'monitoring',
   MonitoringWindowEvaluated: 'monitoring',
   PerformanceDecayDetected: 'monitoring',
   CandidateReviewStarted: 'registry',

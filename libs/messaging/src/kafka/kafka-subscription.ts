@@ -7,6 +7,12 @@ import { nextOffset, toReceivedMessage } from './kafka-message';
 const JOIN_TIMEOUT_MS = 60_000;
 
 /**
+ * Fetch sizes of a batch consumer: its per-message cost is small, the fetch is not, so it fetches
+ * up to 16 MiB per partition a round trip (a batch consumer holds at most one fetch in memory).
+ */
+export const BATCH_FETCH = { maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 } as const;
+
+/**
  * One consumer for one group. Messages of a partition are handled one at a time, in order; the
  * offset is committed only after the handler resolved, and a failing handler is retried on the
  * same message (the consumer heartbeats meanwhile).
@@ -19,8 +25,7 @@ export async function kafkaSubscription(
   const log = settings.log.child({ groupId: options.groupId });
   const stopping = new AbortController();
   const handleBatch = options.handleBatch;
-  // Batch consumers fetch more per round trip: their per-message cost is small, the fetch is not.
-  const fetchSizes = handleBatch ? { maxBytesPerPartition: 32 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 100 } : { maxWaitTimeInMs: 1000 };
+  const fetchSizes = handleBatch ? BATCH_FETCH : { maxWaitTimeInMs: 1000 };
   const liveness = settings.sessionTimeoutMs ? { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)) } : {};
   const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, ...fetchSizes, ...liveness });
 

@@ -71,4 +71,17 @@ describe('LabelJoin: outcomes to their predictions, in fixed memory', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('saves what is waiting and picks it up again in a new join (a graceful restart)', () => {
+    const join = new LabelJoin(HOUR, 1_000);
+    for (let i = 0; i < 10; i += 1) join.prediction(key(`p${i}`), waiting(join, 1_000 + i, { predictedClass: i % 2 ? 'yes' : null, score: i % 3 ? i / 10 : null }));
+    join.outcome(key('p3'), 'no', 2_000);
+    join.outcome(key('early'), 'yes', 2_000);
+    const restored = LabelJoin.restore(join.snapshot(), HOUR, 1_000);
+    expect(restored.size).toBe(join.size);
+    expect(restored.outcome(key('p3'), 'no', 3_000)).toBeNull();
+    for (const i of [0, 1, 2, 9]) expect(restored.outcome(key(`p${i}`), 'no', 3_000)).toEqual(join.outcome(key(`p${i}`), 'no', 3_000));
+    expect(restored.prediction(key('early'), waiting(restored, 3_000))).toBe('yes');
+    expect(() => LabelJoin.restore(Buffer.concat([Buffer.from([12, 0, 0, 0]), Buffer.from('{"format":9}')]), HOUR, 10)).toThrow(/format/);
+  });
 });

@@ -41,6 +41,19 @@ function partitionRange(messages: readonly ReceivedMessage[]): { first: Map<stri
   return { first, last };
 }
 
+/** The monitors a batch counted into, each once (a flag per monitor: cheaper than a Set on every event). */
+class Touched {
+  private static batches = 0;
+  private readonly batch = (Touched.batches += 1);
+  readonly monitors: Monitor[] = [];
+
+  add(monitor: Monitor): void {
+    if (monitor.touchedIn === this.batch) return;
+    monitor.touchedIn = this.batch;
+    this.monitors.push(monitor);
+  }
+}
+
 /** A window a batch closed, with the message that closed it (its trace, its id as the cause). */
 interface ClosedIn {
   readonly monitor: Monitor;
@@ -60,6 +73,8 @@ interface Monitor {
   readonly joinModel: number;
   /** Scratch for the prediction being counted (one at a time). */
   readonly observation: Observation;
+  /** The last batch that counted into this monitor. */
+  touchedIn?: number;
   /** The monitor stream's decider state and version, once read. */
   stream?: { state: MonitorState; version: number };
 }
@@ -83,7 +98,9 @@ export class MonitoringPipeline {
   /** Scratch for the message in hand (one at a time). */
   private readonly idKey: IdKey = { a: 0, b: 0 };
   private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: 0, predictedClass: null, score: null, protectedAttributes: {} };
-  private readonly join: LabelJoin;
+  private join: LabelJoin;
+  private readonly options: PipelineOptions;
+  private readonly joinSnapshots: string;
   private readonly rings: string;
   private readonly offsets: string;
   private subscription: Subscription | undefined;
@@ -95,7 +112,9 @@ export class MonitoringPipeline {
     private readonly gauges: MonitoringGauges,
     options: PipelineOptions,
   ) {
+    this.options = options;
     this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
+    this.joinSnapshots = `${runtime.schema}.label_join_snapshots_v1`;
     this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
     this.rings = `${runtime.schema}.window_rings_v2`;
     this.offsets = `${runtime.schema}.pipeline_offsets_v1`;
@@ -106,6 +125,8 @@ export class MonitoringPipeline {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${this.rings} (
         model_name text NOT NULL, version int NOT NULL, policy_version int NOT NULL, ring jsonb NOT NULL, PRIMARY KEY (model_name, version))`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${this.offsets} (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.joinSnapshots} (id int PRIMARY KEY, offsets text NOT NULL, snapshot bytea NOT NULL)`);
+      await this.restoreJoin(tx);
     });
     await this.runtime.bus.ensureTopics([Topics.predictions, Topics.outcomes, Topics.dlq]);
     this.subscription = await this.runtime.bus.subscribe({
@@ -118,8 +139,42 @@ export class MonitoringPipeline {
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.stop();
+    if (!this.subscription) return;
+    await this.subscription.stop();
     this.subscription = undefined;
+    await this.saveJoin();
+  }
+
+  /**
+   * The predictions waiting for a label, saved with the read positions they belong to: a graceful
+   * stop loses none. After a crash the positions moved on and the saved join is not used (the
+   * labels of predictions before the crash are then not counted; the expired gauge shows how many).
+   */
+  private async saveJoin(): Promise<void> {
+    await this.runtime.db.transaction(async (tx) => {
+      const offsets = await this.positions(tx);
+      await tx.query(`INSERT INTO ${this.joinSnapshots} VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET offsets = EXCLUDED.offsets, snapshot = EXCLUDED.snapshot`, [
+        offsets, this.join.snapshot(),
+      ]);
+    }).catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
+  }
+
+  private async restoreJoin(tx: Sql): Promise<void> {
+    const [saved] = await tx.query<{ offsets: string; snapshot: Buffer | Uint8Array }>(`SELECT offsets, snapshot FROM ${this.joinSnapshots} WHERE id = 1`);
+    if (!saved) return;
+    await tx.query(`DELETE FROM ${this.joinSnapshots} WHERE id = 1`);
+    if (saved.offsets !== (await this.positions(tx))) {
+      log.warn('the saved label join is older than the last stored batch (the service did not stop cleanly): starting with an empty join');
+      return;
+    }
+    const bytes = Buffer.isBuffer(saved.snapshot) ? saved.snapshot : Buffer.from(saved.snapshot);
+    this.join = LabelJoin.restore(bytes, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
+    log.info({ waiting: this.join.size }, 'label join restored');
+  }
+
+  private async positions(tx: Sql): Promise<string> {
+    const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset::text FROM ${this.offsets} ORDER BY topic, partition`);
+    return JSON.stringify(rows.map((r) => [r.topic, r.partition, r.next_offset]));
   }
 
   /** A model's policy changed: its versions start new rings under it. */
@@ -155,7 +210,7 @@ export class MonitoringPipeline {
     // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
     const replayed = [...first].some(([key, message]) => BigInt(message.offset) < (resumeAt.get(key) ?? -1n));
     const dead: Array<{ message: ReceivedMessage; reason: string; code: string }> = [];
-    const touched = new Set<Monitor>();
+    const touched = new Touched();
     const windows: ClosedIn[] = [];
     let counted = 0;
     let unmonitored = 0;
@@ -201,8 +256,8 @@ export class MonitoringPipeline {
     }
     await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
-    if (touched.size > 0) {
-      const monitors = [...touched];
+    if (touched.monitors.length > 0) {
+      const monitors = touched.monitors;
       // One JSON document for all rings: no array literal to escape and parse.
       await tx.query(
         `INSERT INTO ${this.rings} SELECT r.model_name, r.version, r.policy_version, r.ring
@@ -295,7 +350,7 @@ export class MonitoringPipeline {
     return monitor;
   }
 
-  private onPrediction(monitor: Monitor, key: IdKey, touched: Set<Monitor>): ClosedWindow[] {
+  private onPrediction(monitor: Monitor, key: IdKey, touched: Touched): ClosedWindow[] {
     touched.add(monitor);
     const positive = monitor.policy.performance.positiveClass;
     const observed = monitor.observation;
@@ -313,7 +368,7 @@ export class MonitoringPipeline {
     return closed;
   }
 
-  private onOutcome(outcome: Outcome, touched: Set<Monitor>): void {
+  private onOutcome(outcome: Outcome, touched: Touched): void {
     const target = this.join.outcome(idKeyOf(outcome.predictionId, this.idKey), outcome.groundTruth, outcome.eventTime);
     if (target === null) return;
     const monitor = this.monitorIfKnown(target.modelName, target.modelVersion);

@@ -1,27 +1,38 @@
+import type { EnvelopedEvent, MonitoringPolicyChanged } from '@mgov/contracts';
+import type { CommandMetadata } from '@mgov/decider';
 import type { Sql } from '@mgov/event-store';
-import { applyPolicyChange, DEFAULT_POLICY, type MonitoringPolicy, type PolicyChange } from '@mgov/monitoring-domain';
+import { type MonitoringPolicy, monitoringPolicyDecider, type PolicyChange } from '@mgov/monitoring-domain';
+import type { ServiceRuntime } from '@mgov/service-runtime';
+import { monitoringLinks } from './links';
+
+export const policyStreamId = (modelName: string) => `monitoring-policy:${modelName}`;
 
 /**
- * Monitoring policies per model name, each change a new version (kept: the table is append-only by
- * use). Windows record the version they were judged by.
+ * Monitoring policies per model name, each change a `MonitoringPolicyChanged` event and a new
+ * version; windows record the version they were judged by. Read from the stream, not a read
+ * model: the pipeline must judge the next window by the policy just changed.
  */
-export function monitoringPolicies(schema: string) {
-  const table = `${schema}.monitoring_policies_v1`;
+export function monitoringPolicies(runtime: ServiceRuntime) {
   return {
-    async setup(tx: Sql) {
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (
-        model_name text NOT NULL, version int NOT NULL, policy jsonb NOT NULL, set_by text NOT NULL, set_at timestamptz NOT NULL,
-        PRIMARY KEY (model_name, version))`);
-    },
     async current(sql: Sql, modelName: string): Promise<MonitoringPolicy> {
-      const [row] = await sql.query<{ policy: MonitoringPolicy }>(`SELECT policy FROM ${table} WHERE model_name = $1 ORDER BY version DESC LIMIT 1`, [modelName]);
-      return row?.policy ?? DEFAULT_POLICY;
+      const history = await runtime.store.readStream(policyStreamId(modelName), { tx: sql });
+      return history
+        .map((stored) => runtime.codec.decodeEvent(stored.data) as unknown as MonitoringPolicyChanged)
+        .reduce(monitoringPolicyDecider.evolve, monitoringPolicyDecider.initialState());
     },
-    async set(sql: Sql, modelName: string, change: PolicyChange, actor: string, now: number): Promise<MonitoringPolicy> {
-      const current = await this.current(sql, modelName);
-      const policy = applyPolicyChange(current, change, current.version + 1);
-      await sql.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4, $5)`, [modelName, policy.version, JSON.stringify(policy), actor, new Date(now).toISOString()]);
-      return policy;
+    async history(modelName: string): Promise<Array<MonitoringPolicyChanged['data'] & { changedAt: number }>> {
+      const history = await runtime.store.readStream(policyStreamId(modelName));
+      return history.map((stored) => {
+        const event = runtime.codec.decodeEvent(stored.data) as EnvelopedEvent<MonitoringPolicyChanged>;
+        return { ...event.data, changedAt: event.envelope.occurredAt };
+      });
+    },
+    async change(modelName: string, change: PolicyChange, metadata: CommandMetadata): Promise<MonitoringPolicy> {
+      await runtime.commands.execute({
+        streamId: policyStreamId(modelName), decider: monitoringPolicyDecider, links: monitoringLinks,
+        command: { type: 'ChangeMonitoringPolicy', modelName, change, metadata },
+      });
+      return this.current(runtime.db, modelName);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { CommandMetadata } from '@mgov/decider';
 import type { Outcome, Prediction } from '@mgov/contracts';
 import { DomainError } from '@mgov/decider';
 import { type BusMessage, Topics } from '@mgov/messaging';
@@ -36,7 +37,7 @@ export class MonitoringService {
     this.known = baselines(runtime.schema);
     this.alerts = driftAlertsReadModel(runtime.schema);
     this.windows = windowSeriesReadModel(runtime.schema);
-    const policies = monitoringPolicies(runtime.schema);
+    const policies = monitoringPolicies(runtime);
     // The service's default window comes from its settings; a model's policy overrides it.
     this.policies = {
       ...policies,
@@ -53,7 +54,6 @@ export class MonitoringService {
       readModels: [this.alerts, this.windows],
       reactors: [this.known.reactor],
       onStarted: async () => {
-        await runtime.db.transaction((tx) => policies.setup(tx));
         await this.pipeline.start();
       },
       onStopped: () => this.pipeline.stop(),
@@ -144,8 +144,12 @@ export class MonitoringService {
     return this.policies.current(this.runtime.db, modelName);
   }
 
-  async setPolicy(modelName: string, change: PolicyChange, actor: string): Promise<MonitoringPolicy> {
-    const policy = await this.runtime.db.transaction((tx) => this.policies.set(tx, modelName, change, actor, this.runtime.clock.now()));
+  policyHistory(modelName: string) {
+    return this.policies.history(modelName);
+  }
+
+  async setPolicy(modelName: string, change: PolicyChange, metadata: CommandMetadata): Promise<MonitoringPolicy> {
+    const policy = await this.policies.change(modelName, change, metadata);
     this.pipeline.forget(modelName);
     return policy;
   }

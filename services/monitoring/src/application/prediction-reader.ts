@@ -24,23 +24,50 @@ export interface PredictionHeader {
   readonly idEnd: number;
 }
 
+/** One family of features (numeric or categorical): names as bytes, and the index each map position had last. */
+interface FeatureNames {
+  readonly names: readonly Buffer[];
+  readonly index: ReadonlyMap<string, number>;
+  /** Map position → layout index last found there (-1: none yet). */
+  readonly order: Int32Array;
+}
+
 /** A layout's feature names as bytes, matched against map keys without decoding them. */
 export interface LayoutKeys {
   readonly layout: WindowLayout;
-  readonly numeric: readonly Buffer[];
-  readonly categorical: readonly Buffer[];
-  readonly numericIndex: ReadonlyMap<string, number>;
-  readonly categoricalIndex: ReadonlyMap<string, number>;
+  readonly numeric: FeatureNames;
+  readonly categorical: FeatureNames;
+  /** Per categorical feature: its categories' bytes by hash, to find a value's index without decoding it. */
+  readonly categories: ReadonlyArray<ReadonlyMap<number, ReadonlyArray<{ readonly bytes: Buffer; readonly index: number }>>>;
+}
+
+function featureNames(names: readonly string[]): FeatureNames {
+  // A few more positions than features: a client may also send features the layout does not have.
+  return { names: names.map((name) => Buffer.from(name, 'utf8')), index: new Map(names.map((name, i) => [name, i])), order: new Int32Array(names.length * 2 + 8).fill(-1) };
 }
 
 export function layoutKeys(layout: WindowLayout): LayoutKeys {
   return {
     layout,
-    numeric: layout.numeric.map((f) => Buffer.from(f.name, 'utf8')),
-    categorical: layout.categorical.map((f) => Buffer.from(f.name, 'utf8')),
-    numericIndex: new Map(layout.numeric.map((f, i) => [f.name, i])),
-    categoricalIndex: new Map(layout.categorical.map((f, i) => [f.name, i])),
+    numeric: featureNames(layout.numeric.map((f) => f.name)),
+    categorical: featureNames(layout.categorical.map((f) => f.name)),
+    categories: layout.categorical.map((f) => {
+      const byHash = new Map<number, Array<{ bytes: Buffer; index: number }>>();
+      f.categories.forEach((category, index) => {
+        const bytes = Buffer.from(category, 'utf8');
+        const hash = hashOf(bytes, 0, bytes.length);
+        byHash.set(hash, [...(byHash.get(hash) ?? []), { bytes, index }]);
+      });
+      return byHash;
+    }),
   };
+}
+
+/** FNV-1a over `bytes[start, end)`. */
+function hashOf(bytes: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash;
 }
 
 /**
@@ -52,8 +79,7 @@ class InternedStrings {
   private size = 0;
 
   get(bytes: Buffer, start: number, end: number): string {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    const hash = hashOf(bytes, start, end);
     const bucket = this.byHash.get(hash);
     if (bucket !== undefined) {
       for (const entry of bucket) if (sameBytes(entry.bytes, bytes, start, end)) return entry.value;
@@ -162,7 +188,7 @@ export class PredictionReader {
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
       for (let n = 0; n < count; n += 1, position += 1) {
         const keyEnd = this.skipString();
-        const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.numeric, keys.numericIndex, position);
+        const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.numeric, position);
         const branch = this.long();
         let value = Number.NaN;
         if (branch === 1) value = this.double();
@@ -177,15 +203,24 @@ export class PredictionReader {
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
       for (let n = 0; n < count; n += 1, position += 1) {
         const keyEnd = this.skipString();
-        const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.categorical, keys.categoricalIndex, position);
+        const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.categorical, position);
         const branch = this.long();
         if (branch === 1) {
+          const end = this.skipString();
           if (index >= 0 && into !== null) {
-            const value = this.interned();
-            const category = keys!.layout.categorical[index]!.index.get(value) ?? (value.trim() === '' ? MISSING : UNSEEN);
-            into.category[index] = category;
-            into.unseen[index] = category === UNSEEN ? value : '';
-          } else this.skipString();
+            const start = end - this.lastLength;
+            const known = this.knownCategory(keys!.categories[index]!, start, end);
+            if (known !== -1) {
+              into.category[index] = known;
+              into.unseen[index] = '';
+            } else {
+              // Not a training category: decoded, then blank (missing) or unseen.
+              const value = this.strings.get(this.bytes, start, end);
+              const category = value.trim() === '' ? MISSING : UNSEEN;
+              into.category[index] = category;
+              into.unseen[index] = category === UNSEEN ? value : '';
+            }
+          }
         } else if (branch !== 0) throw malformed(`invalid union branch ${branch}`);
         else if (index >= 0 && into !== null) {
           into.category[index] = MISSING;
@@ -219,20 +254,24 @@ export class PredictionReader {
     return record;
   }
 
-  private match(start: number, end: number, names: readonly Buffer[], index: ReadonlyMap<string, number>, position: number): number {
-    // Clients write features in the same order every time: try the name at this position first.
-    const expected = names[position];
-    if (expected !== undefined && expected.length === end - start) {
-      let same = true;
-      for (let i = 0; i < expected.length; i += 1) {
-        if (expected[i] !== this.bytes[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return position;
+  /**
+   * The layout index of the map key at `position`. Clients write their features in the same order
+   * every time (not necessarily the layout's): the index found at a position is tried there first.
+   */
+  private match(start: number, end: number, family: FeatureNames, position: number): number {
+    const guess = position < family.order.length ? family.order[position]! : -1;
+    if (guess !== -1 && sameBytes(family.names[guess]!, this.bytes, start, end)) return guess;
+    const index = family.index.get(this.bytes.toString('utf8', start, end)) ?? -1;
+    if (position < family.order.length) family.order[position] = index;
+    return index;
+  }
+
+  private knownCategory(categories: ReadonlyMap<number, ReadonlyArray<{ readonly bytes: Buffer; readonly index: number }>>, start: number, end: number): number {
+    const candidates = categories.get(hashOf(this.bytes, start, end));
+    if (candidates !== undefined) {
+      for (const candidate of candidates) if (sameBytes(candidate.bytes, this.bytes, start, end)) return candidate.index;
     }
-    return index.get(this.bytes.toString('utf8', start, end)) ?? -1;
+    return -1;
   }
 
   private blockCount(): number {

@@ -1,4 +1,5 @@
-import { DomainError } from '@mgov/decider';
+import type { MonitoringPolicyChanged } from '@mgov/contracts';
+import { assertNever, type CommandMetadata, type Decider, DomainError } from '@mgov/decider';
 
 /** A warn and a breach level; `direction: 'below'` for metrics where smaller is worse (disparate impact). */
 export interface Band {
@@ -76,3 +77,39 @@ export function applyPolicyChange(current: MonitoringPolicy, change: PolicyChang
   }
   return policy;
 }
+
+export type ChangeMonitoringPolicy = {
+  readonly type: 'ChangeMonitoringPolicy';
+  readonly modelName: string;
+  readonly change: PolicyChange;
+  readonly metadata: CommandMetadata;
+};
+
+const withoutVersion = ({ version: _version, ...rest }: MonitoringPolicy) => JSON.stringify(rest);
+
+/**
+ * A model's monitoring policy as a stream of changes (`monitoring-policy:<model>`): each change is
+ * validated against the policy in force and becomes the next version; a change that changes
+ * nothing is no event.
+ */
+export const monitoringPolicyDecider: Decider<ChangeMonitoringPolicy, MonitoringPolicyChanged, MonitoringPolicy> = {
+  initialState: () => DEFAULT_POLICY,
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'ChangeMonitoringPolicy': {
+        const policy = applyPolicyChange(state, command.change, state.version + 1);
+        if (withoutVersion(policy) === withoutVersion(state)) return [];
+        return [{
+          type: 'MonitoringPolicyChanged',
+          data: {
+            modelName: command.modelName, policyVersion: policy.version, policy: JSON.stringify(policy), change: JSON.stringify(command.change),
+            changedBy: command.metadata.actor.id,
+          },
+        }];
+      }
+      default:
+        return assertNever(command.type);
+    }
+  },
+  evolve: (_state, event) => JSON.parse(event.data.policy) as MonitoringPolicy,
+};

@@ -70,10 +70,17 @@ export class MonitoringController {
     return this.monitoring.policy(name);
   }
 
+  /** Every version of the model's monitoring policy: who changed what, when (from its MonitoringPolicyChanged events). */
+  @Get('models/:name/policy/history')
+  @Requires(...READERS)
+  policyHistory(@Param('name') name: string) {
+    return this.monitoring.policyHistory(name);
+  }
+
   /** Changes the model's monitoring policy (windows, thresholds, minimum counts); a new policy version. */
   @Post('models/:name/policy')
   @Requires('ml-engineer', 'model-reviewer')
   setPolicy(@Param('name') name: string, @Body() body: PolicyChange, @Metadata() metadata: CommandMetadata) {
-    return this.monitoring.setPolicy(name, body, metadata.actor.id);
+    return this.monitoring.setPolicy(name, body, metadata);
   }
 }
