@@ -23,7 +23,7 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
   const monitorEvents = async () => (await host.kernel.runtime.store.readStream(`monitor:${model}:1`)).map((e) => e.type);
 
   beforeAll(async () => {
-    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100 });
+    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100, allowedLatenessMs: 500 });
     client = new InferenceClient({ transport: { kind: 'kafka', brokers: brokers! }, batchSize: 500 });
     await registerModelVersion(host.bus, { modelName: model, version: 1, profile, metrics: { accuracy: 0.95, f1: 0.95 } });
     await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 90_000);
@@ -110,6 +110,29 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 90_000);
   }, 180_000);
 
+  it('closes a time window when event time has passed it, without waiting for the model\'s next prediction', async () => {
+    const quiet = `${model}-hourly`;
+    await registerModelVersion(host.bus, { modelName: quiet, version: 1, profile, metrics: { accuracy: 0.95 } });
+    await waitFor(() => host.service.monitoredVersion(quiet, 1).then(() => true, () => false), 90_000);
+    await host.service.setPolicy(quiet, { window: { unit: 'ms', size: 10_000, slide: 10_000 } }, engineer('test'));
+    // Half a day after the other predictions: within the label horizon, so nothing waiting expires.
+    const start = Date.UTC(2030, 0, 1, 12);
+    for (let i = 0; i < 20; i += 1) {
+      await client.predict({
+        predictionId: `${quiet}-p${i}`, modelName: quiet, modelVersion: 1, eventTime: start + i * 400,
+        numericFeatures: { income: training[i]!.income }, categoricalFeatures: { region: training[i]!.region }, predictedClass: '1', score: 0.9,
+      });
+    }
+    await client.flush();
+    // No later prediction comes: the clock moves the watermark past the ten seconds, and the window closes.
+    const windows = async () => (await host.kernel.runtime.store.readStream(`monitor:${quiet}:1`)).filter((e) => e.type === 'MonitoringWindowEvaluated');
+    await waitFor(async () => (await windows()).length === 1, 120_000);
+    const [evaluated] = await windows();
+    expect(host.kernel.runtime.codec.decodeEvent(evaluated!.data).data).toMatchObject({
+      windowIndex: Math.floor(start / 10_000), windowKind: 'tumbling', windowUnit: 'ms', predictionCount: 20, windowStart: start, windowEnd: start + 19 * 400,
+    });
+  }, 240_000);
+
   it('keeps the predictions waiting for a label across a graceful restart', async () => {
     await host.stop();
     const waiting = host.service.pipeline.awaitingLabels;
@@ -117,7 +140,8 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     host = await host.start();
     expect(host.service.pipeline.awaitingLabels).toBe(waiting);
     // The outcome of a prediction made before the restart still finds it.
-    await client.outcome({ predictionId: `${model}-p${n - 1}`, groundTruth: '1' });
+    const unlabelled = [n - 1, n - 2].find((k) => k % 5 !== 0)!;
+    await client.outcome({ predictionId: `${model}-p${unlabelled}`, groundTruth: '1' });
     await client.flush();
     await waitFor(async () => host.service.pipeline.awaitingLabels === waiting - 1, 60_000);
   }, 180_000);

@@ -2,7 +2,7 @@ import type { Outcome, Prediction } from '@mgov/contracts';
 import type { NewEvent, Sql } from '@mgov/event-store';
 import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
 import {
-  addLabelToRing, addToRing, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
+  addLabelToRing, addToRing, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
   monitorStreamId, newRing, type Observation, observe, type WindowLayout, windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
@@ -54,13 +54,16 @@ class Touched {
   }
 }
 
-/** A window a batch closed, with the message that closed it (its trace, its id as the cause). */
+/** A window a batch closed, with the message that closed it (its trace, its id as the cause), if one did. */
 interface ClosedIn {
   readonly monitor: Monitor;
   readonly window: ClosedWindow;
   readonly causationId: string;
-  readonly message: ReceivedMessage;
+  readonly message?: ReceivedMessage;
 }
+
+const WATERMARK_TICK_MS = 1_000;
+const DEFAULT_LATENESS_MS = 10_000;
 
 interface Monitor {
   readonly key: string;
@@ -84,6 +87,8 @@ export interface PipelineOptions {
   readonly outcomeHorizonMs: number;
   /** Predictions (and early outcomes) waiting to be joined, at most. */
   readonly maxAwaitingLabels: number;
+  /** How far behind the newest event time a prediction may still arrive before its time window closes. */
+  readonly allowedLatenessMs?: number;
 }
 
 /**
@@ -104,6 +109,12 @@ export class MonitoringPipeline {
   private readonly rings: string;
   private readonly offsets: string;
   private subscription: Subscription | undefined;
+  /** The newest event time seen, and when (wall clock) it was seen: a quiet stream's event time moves on with the clock. */
+  private newestEventTime = Number.NEGATIVE_INFINITY;
+  private newestSeenAt = 0;
+  private ticker: NodeJS.Timeout | undefined;
+  /** Batches and watermark ticks run one at a time. */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly runtime: ServiceRuntime,
@@ -136,9 +147,14 @@ export class MonitoringPipeline {
       handle: (message) => this.handleBatch([message]),
       handleBatch: (messages) => this.handleBatch(messages),
     });
+    this.ticker = setInterval(() => void this.serially(() => this.closeQuietWindows()).catch((error: unknown) => {
+      log.warn({ err: error }, 'closing time windows by the clock failed; the next tick tries again');
+    }), WATERMARK_TICK_MS);
+    this.ticker.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.ticker);
     if (!this.subscription) return;
     await this.subscription.stop();
     this.subscription = undefined;
@@ -186,17 +202,62 @@ export class MonitoringPipeline {
     return this.join.size;
   }
 
-  async handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
-    let counted = 0;
+  handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
+    return this.serially(async () => {
+      const counted = await this.transaction((tx) => this.countAndStore(tx, messages), messages.length);
+      this.gauges.consumed(counted, this.join.size);
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.running.then(work);
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async transaction<T>(work: (tx: Sql) => Promise<T>, messages: number): Promise<T> {
     try {
-      counted = await this.runtime.db.transaction((tx) => this.countAndStore(tx, messages));
+      return await this.runtime.db.transaction(work);
     } catch (error) {
-      log.warn({ err: error, messages: messages.length }, 'batch not stored; it will be delivered again');
+      log.warn({ err: error, messages }, 'batch not stored; it will be delivered again');
       // The rings were counted in memory before the transaction failed: reload them from the last commit.
       this.monitors.clear();
       throw error;
     }
-    this.gauges.consumed(counted, this.join.size);
+  }
+
+  /** Event time the stream has passed: the newest seen, moved on with the clock while quiet, less the allowed lateness. */
+  private watermark(): number {
+    const quiet = Math.max(0, this.runtime.clock.now() - this.newestSeenAt);
+    return this.newestEventTime + quiet - (this.options.allowedLatenessMs ?? DEFAULT_LATENESS_MS);
+  }
+
+  /** Time windows the watermark has passed, of every monitor (a model without traffic too). */
+  private closeByTime(windows: ClosedIn[], touched: Touched): void {
+    const watermark = this.watermark();
+    if (!Number.isFinite(watermark)) return;
+    for (const versions of this.monitors.values()) {
+      for (const monitor of versions.values()) {
+        if (monitor === null || monitor.ring.unit !== 'ms') continue;
+        const closed = closeUntil(monitor.ring, monitor.layout, watermark);
+        if (closed.length === 0) continue;
+        touched.add(monitor);
+        for (const window of closed) windows.push({ monitor, window, causationId: 'watermark' });
+      }
+    }
+  }
+
+  /** Between batches: closes what the clock has passed, in a transaction of its own (with the rings it changed). */
+  private async closeQuietWindows(): Promise<void> {
+    const windows: ClosedIn[] = [];
+    const touched = new Touched();
+    this.closeByTime(windows, touched);
+    if (windows.length === 0) return;
+    await this.transaction(async (tx) => {
+      this.closeByTime(windows, touched);
+    await this.evaluate(tx, windows);
+      await this.storeRings(tx, touched.monitors);
+    }, 0);
   }
 
   /**
@@ -226,6 +287,7 @@ export class MonitoringPipeline {
           monitor = this.monitorIfKnown(header.modelName, header.modelVersion) ?? await this.monitorOf(tx, header.modelName, header.modelVersion);
           this.reader.features(message.value, header, monitor?.keys ?? null, monitor?.observation ?? null);
           idKeyOfBytes(message.value, header.idStart, header.idEnd, this.idKey);
+          this.sawEventTime(header.eventTime);
         } else {
           const decoded = this.decode(message);
           if (decoded.outcome) {
@@ -237,6 +299,7 @@ export class MonitoringPipeline {
           monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion) ?? await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
           if (monitor) observe(monitor.layout, prediction, monitor.observation);
           idKeyOf(prediction.predictionId, this.idKey);
+          this.sawEventTime(prediction.eventTime);
         }
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'UNDECODABLE';
@@ -256,16 +319,7 @@ export class MonitoringPipeline {
     }
     await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
-    if (touched.monitors.length > 0) {
-      const monitors = touched.monitors;
-      // One JSON document for all rings: no array literal to escape and parse.
-      await tx.query(
-        `INSERT INTO ${this.rings} SELECT r.model_name, r.version, r.policy_version, r.ring
-           FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
-         ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-        [JSON.stringify(monitors.map((m) => ({ model_name: m.version.modelName, version: m.version.version, policy_version: m.policy.version, ring: m.ring })))],
-      );
-    }
+    await this.storeRings(tx, touched.monitors);
     for (const message of last.values()) {
       await tx.query(
         `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
@@ -285,6 +339,24 @@ export class MonitoringPipeline {
       this.gauges.deadLettered(dead.length);
     }
     return counted;
+  }
+
+  private sawEventTime(eventTime: number): void {
+    if (eventTime > this.newestEventTime) {
+      this.newestEventTime = eventTime;
+      this.newestSeenAt = this.runtime.clock.now();
+    }
+  }
+
+  private async storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {
+    if (monitors.length === 0) return;
+    // One JSON document for all rings: no array literal to escape and parse.
+    await tx.query(
+      `INSERT INTO ${this.rings} SELECT r.model_name, r.version, r.policy_version, r.ring
+         FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
+       ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
+      [JSON.stringify(monitors.map((m) => ({ model_name: m.version.modelName, version: m.version.version, policy_version: m.policy.version, ring: m.ring })))],
+    );
   }
 
   private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {
@@ -392,9 +464,10 @@ export class MonitoringPipeline {
       monitor.stream ??= await this.loadStream(tx, streamId);
       const stream = monitor.stream;
       // The window's events continue the trace of the prediction that closed it (one governance flow, one trace).
-      const parent = contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate });
-      const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: message.topic, [Attr.messagingSystem]: 'kafka' };
-      await inSpan(SpanName.consume(message.topic), attributes, async () => {
+      const parent = message ? contextFrom({ traceparent: message.headers.traceparent, tracestate: message.headers.tracestate }) : undefined;
+      const topic = message?.topic ?? Topics.predictions;
+      const attributes = { [Attr.service]: 'monitoring', [Attr.topic]: topic, [Attr.messagingSystem]: 'kafka' };
+      await inSpan(SpanName.consume(topic), attributes, async () => {
         const metrics = windowMetrics(baseline, runMetrics, monitor.policy, window.counts);
         const metadata = { actor: { id: 'monitoring', role: 'service' }, now: this.runtime.clock.now(), correlationId: streamId, causationId };
         const decided = monitorDecider.decide({

@@ -19,6 +19,8 @@ export interface MonitoringOptions {
   readonly windowSize: number;
   readonly outcomeHorizonMs?: number;
   readonly maxAwaitingLabels?: number;
+  /** Time windows close when the stream's event time is this far past them (default 10 s). */
+  readonly allowedLatenessMs?: number;
 }
 
 
@@ -49,6 +51,7 @@ export class MonitoringService {
     this.pipeline = new MonitoringPipeline(runtime, this.known, this.policies, monitoringGauges(), {
       outcomeHorizonMs: options.outcomeHorizonMs ?? 7 * 24 * 3600 * 1000,
       maxAwaitingLabels: options.maxAwaitingLabels ?? 200_000,
+      allowedLatenessMs: options.allowedLatenessMs,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

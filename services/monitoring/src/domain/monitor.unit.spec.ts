@@ -3,7 +3,7 @@ import { profileColumns } from '@mgov/stats';
 import { deciderSpec } from '@mgov/testing';
 import { type MonitorCommand, monitorDecider } from './monitor';
 import { applyPolicyChange, DEFAULT_POLICY } from './monitoring-policy';
-import { addLabelToRing, addToRing, type ClosedWindow, newRing } from './window-ring';
+import { addLabelToRing, addToRing, closeUntil, type ClosedWindow, newRing } from './window-ring';
 import { layoutOf, observe } from './window-counts';
 import { windowMetrics } from './window-metrics';
 
@@ -114,6 +114,25 @@ describe('window rings', () => {
     expect(closed.map((w) => [w.descriptor.index, w.descriptor.start, w.descriptor.end, w.descriptor.predictionCount])).toEqual([[0, 10, 999, 3]]);
     expect(at(300)).toEqual([]);
     expect(ring.late).toBe(1);
+  });
+
+  it('a time window closes once the watermark passes it, without waiting for the model\'s next prediction', () => {
+    const policy = applyPolicyChange(DEFAULT_POLICY, { window: { unit: 'ms', size: 2_000, slide: 1_000 } }, 5);
+    const ring = newRing(layout, policy);
+    const at = (t: number) => addToRing(ring, layout, observe(layout, prediction(training[t % 100]!, { eventTime: t })), '1');
+    expect(closeUntil(ring, layout, 5_000)).toEqual([]);
+    [10, 400, 1_100, 1_900].forEach(at);
+    expect(closeUntil(ring, layout, 1_999)).toEqual([]);
+    const closed = closeUntil(ring, layout, 2_000);
+    expect(closed.map((w) => [w.descriptor.index, w.descriptor.kind, w.descriptor.start, w.descriptor.end, w.descriptor.predictionCount])).toEqual([[1, 'sliding', 10, 1_900, 4]]);
+    // Once closed, the same watermark closes nothing again; a prediction before it is late.
+    expect(closeUntil(ring, layout, 2_000)).toEqual([]);
+    expect(at(1_950)).toEqual([]);
+    expect(ring.late).toBe(1);
+    // Event-count windows are not closed by time.
+    const counted = newRing(layout, DEFAULT_POLICY);
+    at(3_000);
+    expect(closeUntil(counted, layout, 10_000)).toEqual([]);
   });
 
   it('memory does not grow with traffic: the ring has the same size after 10 and after 200 windows', () => {

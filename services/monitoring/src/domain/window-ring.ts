@@ -82,6 +82,20 @@ export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Ob
   return closed;
 }
 
+/**
+ * Closes what event time `watermark` has passed (time windows only): the stream has seen events
+ * up to there, so no more may come for the open sub-window. A quiet model's window closes on time,
+ * not on its next prediction.
+ */
+export function closeUntil(ring: WindowRing, layout: WindowLayout, watermark: number): ClosedWindow[] {
+  if (ring.unit !== 'ms' || ring.openIndex === -1 || !Number.isFinite(watermark)) return [];
+  const index = Math.floor(watermark / ring.slide);
+  if (index <= ring.openIndex) return [];
+  const window = close(ring, layout);
+  advance(ring, layout, index);
+  return window ? [window] : [];
+}
+
 /** Counts a late-arriving label into the open sub-window. */
 export function addLabelToRing(ring: WindowRing, layout: WindowLayout, target: LabelTarget, truth: string, positiveClass: string): void {
   if (ring.openIndex === -1) advance(ring, layout, 0);
