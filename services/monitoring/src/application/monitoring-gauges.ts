@@ -11,15 +11,17 @@ export function monitoringGauges() {
   const dead = metric('mgov_monitoring_dead_letters_total', () => new Counter({ name: 'mgov_monitoring_dead_letters_total', help: 'Undecodable prediction/outcome events sent to mgov.dlq' }));
   const unmonitored = metric('mgov_monitoring_unmonitored_predictions_total', () => new Counter({ name: 'mgov_monitoring_unmonitored_predictions_total', help: 'Predictions for model versions monitoring does not know' }));
   const awaiting = metric('mgov_monitoring_awaiting_labels', () => new Gauge({ name: 'mgov_monitoring_awaiting_labels', help: 'Predictions and outcomes waiting to be joined' }));
+  const expired = metric('mgov_monitoring_labels_expired', () => new Gauge({ name: 'mgov_monitoring_labels_expired', help: 'Predictions and outcomes dropped unjoined since start (past the horizon, or the oldest when the join was full)' }));
   const drift = metric('mgov_monitoring_feature_drift', () => new Gauge({ name: 'mgov_monitoring_feature_drift', help: 'Latest window drift metric per feature', labelNames: ['model', 'version', 'feature', 'metric'] }));
   const performance = metric('mgov_monitoring_performance', () => new Gauge({ name: 'mgov_monitoring_performance', help: 'Latest window performance metric', labelNames: ['model', 'version', 'metric'] }));
   const bias = metric('mgov_monitoring_bias', () => new Gauge({ name: 'mgov_monitoring_bias', help: 'Latest window fairness metric', labelNames: ['model', 'version', 'attribute', 'metric'] }));
   const share = metric('mgov_monitoring_drift_share', () => new Gauge({ name: 'mgov_monitoring_drift_share', help: 'Share of drifted features in the latest window', labelNames: ['model', 'version'] }));
   const alerts = metric('mgov_monitoring_alerts_total', () => new Counter({ name: 'mgov_monitoring_alerts_total', help: 'Alerts raised', labelNames: ['model', 'version'] }));
   return {
-    consumed(count: number, waiting: number) {
+    consumed(count: number, join: { readonly size: number; readonly expired: number }) {
       consumed.inc(count);
-      awaiting.set(waiting);
+      awaiting.set(join.size);
+      expired.set(join.expired);
     },
     deadLettered: (count: number) => dead.inc(count),
     unmonitored: (count: number) => unmonitored.inc(count),

@@ -205,7 +205,7 @@ export class MonitoringPipeline {
   handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
     return this.serially(async () => {
       const counted = await this.transaction((tx) => this.countAndStore(tx, messages), messages.length);
-      this.gauges.consumed(counted, this.join.size);
+      this.gauges.consumed(counted, this.join);
     });
   }
 
