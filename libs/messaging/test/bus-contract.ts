@@ -62,6 +62,30 @@ export function busContract(fixture: BusFixture): void {
       }
     });
 
+    it('hands a batch handler its messages in order, and redelivers a failed batch whole', async () => {
+      const { topic, group } = await topicFor('batches');
+      const seen: string[] = [];
+      let failures = 0;
+      await subscribe({
+        groupId: group(), topics: [topic], fromBeginning: true,
+        handle: async () => {
+          throw new Error('a batch handler is used when given');
+        },
+        handleBatch: async (messages) => {
+          if (failures === 0 && messages.some((m) => m.value.toString() === 'm7')) {
+            failures += 1;
+            throw new Error('first delivery of the batch holding m7 fails');
+          }
+          seen.push(...messages.map((m) => m.value.toString()));
+        },
+      });
+      const expected = Array.from({ length: 30 }, (_, i) => `m${i}`);
+      await bus.publish(topic, expected.map((value) => ({ key: 'k', value: text(value) })));
+      await waitFor(() => seen.length >= 30, 30_000, 'all 30 messages');
+      expect(failures).toBe(1);
+      expect(seen).toEqual(expected);
+    });
+
     it('gives every consumer group every message', async () => {
       const { topic, group } = await topicFor('groups');
       const first = recorder();

@@ -17,7 +17,7 @@ export interface EmbeddedSubscriptionSettings {
 
 /**
  * A consumer loop: for each topic, read the messages after the group's committed offset, handle
- * them one by one and commit each once handled. Woken by publishes; polls as a fallback. While
+ * them one by one (or as one batch, for a batch handler) and commit each once handled. Woken by publishes; polls as a fallback. While
  * another consumer of the same group is active, this one waits for its lease.
  */
 export async function embeddedSubscription(options: SubscriptionOptions, settings: EmbeddedSubscriptionSettings): Promise<Subscription> {
@@ -41,6 +41,18 @@ export async function embeddedSubscription(options: SubscriptionOptions, setting
     let handled = 0;
     for (const topic of topics) {
       const batch = await log.readFrom(topic, positions.get(topic)!, settings.batchSize);
+      if (options.handleBatch && batch.length > 0) {
+        // A batch consumer gets what was read at once, committed once handled (redelivered whole otherwise).
+        const last = batch[batch.length - 1]!;
+        const handleBatch = options.handleBatch;
+        const done = await deliverUntilHandled(last, () => handleBatch(batch), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log: logger });
+        if (!done) return handled;
+        const next = (BigInt(last.offset) + 1n).toString();
+        await log.commit(groupId, topic, next);
+        positions.set(topic, next);
+        handled += batch.length;
+        continue;
+      }
       for (const message of batch) {
         const done = await deliverUntilHandled(message, options.handle, {
           signal: stopping.signal,
