@@ -7,7 +7,10 @@
 // (all six services in one process on the embedded PGlite, audit ledger and every consumer included)
 // and, when MGOV_DATABASE_URL is set (npm run bench:tracking starts PostgreSQL), as the experiment
 // service alone on PostgreSQL, the way the distributed runtime deploys it (PostgreSQL-backed bus).
-// Run: npm run bench:tracking [-- --runs N --concurrency C]   (defaults: 100 runs × 10 params × 50 metrics × 100 steps, concurrency 4)
+// Then a training loop's habit: one run logging one metric per call (runs/log-metric) CALLS times
+// (default 2000); prints the calls/s of the first and the last 10 % on each server: a run's cost
+// per call must not grow with its length.
+// Run: npm run bench:tracking [-- --runs N --concurrency C --calls K]   (defaults: 100 runs × 10 params × 50 metrics × 100 steps, concurrency 4)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +35,7 @@ const PARAMS = arg('params', 10);
 const METRICS = arg('metrics', 50);
 const STEPS = arg('steps', 100);
 const CONCURRENCY = arg('concurrency', 4);
+const CALLS = arg('calls', 2000);
 const TARGET = 2;
 
 const freePort = () => new Promise<number>((done) => {
@@ -97,6 +101,32 @@ async function drive(base: string, token: string | null, label: string): Promise
   return { seconds, points: RUNS * METRICS * STEPS };
 }
 
+/** One run, CALLS single-metric calls: calls/s over the first and the last tenth. */
+async function perCall(base: string, token: string | null, label: string): Promise<{ first: number; last: number }> {
+  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const call = async (path: string, body: unknown) => {
+    const response = await fetch(`${base}/api/2.0/mlflow/${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${label} ${path}: ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  const { experiment_id } = await call('experiments/create', { name: `bench-calls-${randomBytes(4).toString('hex')}` });
+  const { run } = await call('runs/create', { experiment_id, start_time: 1_750_000_000_000 });
+  const run_id = (run as { info: { run_id: string } }).info.run_id;
+  const tenth = Math.max(1, Math.floor(CALLS / 10));
+  const rates: number[] = [];
+  let started = process.hrtime.bigint();
+  for (let step = 0; step < CALLS; step += 1) {
+    if (step === CALLS - tenth) started = process.hrtime.bigint();
+    await call('runs/log-metric', { run_id, key: 'loss', value: 1 / (step + 1), timestamp: 1_750_000_000_000 + step, step });
+    if (step === tenth - 1 || step === CALLS - 1) {
+      rates.push(tenth / (Number(process.hrtime.bigint() - started) / 1e9));
+    }
+  }
+  console.log(`${label}: one metric per call, ${CALLS} calls on one run: first ${tenth} at ${rates[0]!.toFixed(0)} calls/s, last ${tenth} at ${rates[1]!.toFixed(0)} calls/s (last/first ${(rates[1]! / rates[0]!).toFixed(2)})`);
+  return { first: rates[0]!, last: rates[1]! };
+}
+
 async function startMlflow(dir: string): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
   const probe = spawnSync('mlflow', ['--version'], { encoding: 'utf8' });
@@ -139,6 +169,7 @@ async function main() {
     mlflow = await startMlflow(dir);
     const theirs = await drive(mlflow.url, null, 'mlflow');
     report('mlflow server (sqlite)', theirs);
+    await perCall(mlflow.url, null, 'mlflow server (sqlite)');
     mlflow.stop();
     mlflow = undefined;
     const host = await startEmbeddedPlatform({ dataDir: join(dir, 'mgov'), port: 0, bootstrapToken: admin });
@@ -148,6 +179,7 @@ async function main() {
       report('MGov embedded (npm start: six services, PGlite)', ours);
       const ratio = rate(ours) / rate(theirs);
       console.log(`ratio MGov embedded / MLflow: ${ratio.toFixed(2)} (target >= ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+      await perCall(host.url, scientist.token, 'MGov embedded');
     } finally {
       await host.stop();
     }

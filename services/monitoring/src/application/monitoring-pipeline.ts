@@ -3,13 +3,14 @@ import type { NewEvent, Sql } from '@mgov/event-store';
 import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
 import {
   addLabelToRing, addToRing, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
-  monitorStreamId, newRing, type Observation, observe, type WindowLayout, windowMetrics, type WindowRing,
+  monitorStreamId, newRing, type Observation, observe, Watermark, type WindowLayout, windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { monitoringLinks } from './links';
+import { pipelineTables, type PipelineTables } from './pipeline-tables';
 import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
@@ -105,13 +106,9 @@ export class MonitoringPipeline {
   private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: 0, predictedClass: null, score: null, protectedAttributes: {} };
   private join: LabelJoin;
   private readonly options: PipelineOptions;
-  private readonly joinSnapshots: string;
-  private readonly rings: string;
-  private readonly offsets: string;
+  private readonly tables: PipelineTables;
   private subscription: Subscription | undefined;
-  /** The newest event time seen, and when (wall clock) it was seen: a quiet stream's event time moves on with the clock. */
-  private newestEventTime = Number.NEGATIVE_INFINITY;
-  private newestSeenAt = 0;
+  private readonly watermark: Watermark;
   private ticker: NodeJS.Timeout | undefined;
   /** Batches and watermark ticks run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
@@ -125,18 +122,14 @@ export class MonitoringPipeline {
   ) {
     this.options = options;
     this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
-    this.joinSnapshots = `${runtime.schema}.label_join_snapshots_v1`;
     this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
-    this.rings = `${runtime.schema}.window_rings_v2`;
-    this.offsets = `${runtime.schema}.pipeline_offsets_v1`;
+    this.tables = pipelineTables(runtime.schema);
+    this.watermark = new Watermark(options.allowedLatenessMs ?? DEFAULT_LATENESS_MS);
   }
 
   async start(): Promise<void> {
     await this.runtime.db.transaction(async (tx) => {
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.rings} (
-        model_name text NOT NULL, version int NOT NULL, policy_version int NOT NULL, ring jsonb NOT NULL, PRIMARY KEY (model_name, version))`);
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.offsets} (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))`);
-      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.joinSnapshots} (id int PRIMARY KEY, offsets text NOT NULL, snapshot bytea NOT NULL)`);
+      await this.tables.setup(tx);
       await this.restoreJoin(tx);
     });
     await this.runtime.bus.ensureTopics([Topics.predictions, Topics.outcomes, Topics.dlq]);
@@ -158,6 +151,8 @@ export class MonitoringPipeline {
     if (!this.subscription) return;
     await this.subscription.stop();
     this.subscription = undefined;
+    // A watermark tick may be running: the join is saved after it.
+    await this.running;
     await this.saveJoin();
   }
 
@@ -167,30 +162,19 @@ export class MonitoringPipeline {
    * labels of predictions before the crash are then not counted; the expired gauge shows how many).
    */
   private async saveJoin(): Promise<void> {
-    await this.runtime.db.transaction(async (tx) => {
-      const offsets = await this.positions(tx);
-      await tx.query(`INSERT INTO ${this.joinSnapshots} VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET offsets = EXCLUDED.offsets, snapshot = EXCLUDED.snapshot`, [
-        offsets, this.join.snapshot(),
-      ]);
-    }).catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
+    await this.runtime.db.transaction((tx) => this.tables.saveJoin(tx, this.join.snapshot()))
+      .catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
   }
 
   private async restoreJoin(tx: Sql): Promise<void> {
-    const [saved] = await tx.query<{ offsets: string; snapshot: Buffer | Uint8Array }>(`SELECT offsets, snapshot FROM ${this.joinSnapshots} WHERE id = 1`);
-    if (!saved) return;
-    await tx.query(`DELETE FROM ${this.joinSnapshots} WHERE id = 1`);
-    if (saved.offsets !== (await this.positions(tx))) {
+    const saved = await this.tables.takeJoin(tx);
+    if (saved === undefined) return;
+    if ('stale' in saved) {
       log.warn('the saved label join is older than the last stored batch (the service did not stop cleanly): starting with an empty join');
       return;
     }
-    const bytes = Buffer.isBuffer(saved.snapshot) ? saved.snapshot : Buffer.from(saved.snapshot);
-    this.join = LabelJoin.restore(bytes, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
+    this.join = LabelJoin.restore(saved.snapshot, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
     log.info({ waiting: this.join.size }, 'label join restored');
-  }
-
-  private async positions(tx: Sql): Promise<string> {
-    const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset::text FROM ${this.offsets} ORDER BY topic, partition`);
-    return JSON.stringify(rows.map((r) => [r.topic, r.partition, r.next_offset]));
   }
 
   /** A model's policy changed: its versions start new rings under it. */
@@ -226,15 +210,9 @@ export class MonitoringPipeline {
     }
   }
 
-  /** Event time the stream has passed: the newest seen, moved on with the clock while quiet, less the allowed lateness. */
-  private watermark(): number {
-    const quiet = Math.max(0, this.runtime.clock.now() - this.newestSeenAt);
-    return this.newestEventTime + quiet - (this.options.allowedLatenessMs ?? DEFAULT_LATENESS_MS);
-  }
-
   /** Time windows the watermark has passed, of every monitor (a model without traffic too). */
   private closeByTime(windows: ClosedIn[], touched: Touched): void {
-    const watermark = this.watermark();
+    const watermark = this.watermark.at(this.runtime.clock.now());
     if (!Number.isFinite(watermark)) return;
     for (const versions of this.monitors.values()) {
       for (const monitor of versions.values()) {
@@ -266,7 +244,7 @@ export class MonitoringPipeline {
    * read positions and the dead letters — all before the transaction commits.
    */
   private async countAndStore(tx: Sql, messages: readonly ReceivedMessage[]): Promise<number> {
-    const resumeAt = await this.resumePoints(tx, messages);
+    const resumeAt = await this.tables.resumePoints(tx, [...new Set(messages.map((m) => m.topic))]);
     const { first, last } = partitionRange(messages);
     // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
     const replayed = [...first].some(([key, message]) => BigInt(message.offset) < (resumeAt.get(key) ?? -1n));
@@ -287,7 +265,7 @@ export class MonitoringPipeline {
           monitor = this.monitorIfKnown(header.modelName, header.modelVersion) ?? await this.monitorOf(tx, header.modelName, header.modelVersion);
           this.reader.features(message.value, header, monitor?.keys ?? null, monitor?.observation ?? null);
           idKeyOfBytes(message.value, header.idStart, header.idEnd, this.idKey);
-          this.sawEventTime(header.eventTime);
+          this.watermark.saw(header.eventTime, this.runtime.clock.now());
         } else {
           const decoded = this.decode(message);
           if (decoded.outcome) {
@@ -299,7 +277,7 @@ export class MonitoringPipeline {
           monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion) ?? await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
           if (monitor) observe(monitor.layout, prediction, monitor.observation);
           idKeyOf(prediction.predictionId, this.idKey);
-          this.sawEventTime(prediction.eventTime);
+          this.watermark.saw(prediction.eventTime, this.runtime.clock.now());
         }
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'UNDECODABLE';
@@ -320,12 +298,7 @@ export class MonitoringPipeline {
     await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
     await this.storeRings(tx, touched.monitors);
-    for (const message of last.values()) {
-      await tx.query(
-        `INSERT INTO ${this.offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${this.offsets}.next_offset, EXCLUDED.next_offset)`,
-        [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
-      );
-    }
+    await this.tables.storeOffsets(tx, last.values());
     if (dead.length > 0) {
       // Before the commit: if it fails, the batch comes again and so do its dead letters (at least once).
       await this.runtime.bus.publish(Topics.dlq, dead.map(({ message: m, reason, code }) => ({
@@ -341,22 +314,8 @@ export class MonitoringPipeline {
     return counted;
   }
 
-  private sawEventTime(eventTime: number): void {
-    if (eventTime > this.newestEventTime) {
-      this.newestEventTime = eventTime;
-      this.newestSeenAt = this.runtime.clock.now();
-    }
-  }
-
-  private async storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {
-    if (monitors.length === 0) return;
-    // One JSON document for all rings: no array literal to escape and parse.
-    await tx.query(
-      `INSERT INTO ${this.rings} SELECT r.model_name, r.version, r.policy_version, r.ring
-         FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
-       ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-      [JSON.stringify(monitors.map((m) => ({ model_name: m.version.modelName, version: m.version.version, policy_version: m.policy.version, ring: m.ring })))],
-    );
+  private storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {
+    return this.tables.storeRings(tx, monitors.map((m) => ({ modelName: m.version.modelName, version: m.version.version, policyVersion: m.policy.version, ring: m.ring })));
   }
 
   private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {
@@ -376,14 +335,6 @@ export class MonitoringPipeline {
     const prediction = decoded.value as Prediction;
     if (prediction.predictionId === '' || prediction.modelName === '') throw new Undecodable('MONITORING.INVALID_PREDICTION', 'predictionId and modelName must not be empty');
     return { prediction };
-  }
-
-  private async resumePoints(tx: Sql, messages: readonly ReceivedMessage[]): Promise<Map<string, bigint>> {
-    const topics = [...new Set(messages.map((m) => m.topic))];
-    const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(
-      `SELECT topic, partition, next_offset FROM ${this.offsets} WHERE topic = ANY($1)`, [topics],
-    );
-    return new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
   }
 
   /** The monitor, null for a version known not to be monitored, undefined when not looked up yet. */
@@ -411,10 +362,8 @@ export class MonitoringPipeline {
     }
     const policy = await this.policies.current(tx, modelName);
     const layout = layoutOf(known.baseline);
-    const [stored] = await tx.query<{ policy_version: number; ring: WindowRing }>(
-      `SELECT policy_version, ring FROM ${this.rings} WHERE model_name = $1 AND version = $2`, [modelName, version],
-    );
-    const ring = stored && stored.policy_version === policy.version ? stored.ring : newRing(layout, policy);
+    const stored = await this.tables.ring(tx, modelName, version);
+    const ring = stored && stored.policyVersion === policy.version ? stored.ring : newRing(layout, policy);
     const monitor: Monitor = { key, version: known, layout, policy, ring, keys: layoutKeys(layout), observation: emptyObservation(layout),
       joinModel: this.join.modelIndex(modelName, version),
     };

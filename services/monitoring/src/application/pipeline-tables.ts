@@ -1,0 +1,82 @@
+import type { Sql } from '@mgov/event-store';
+import type { ReceivedMessage } from '@mgov/messaging';
+import type { WindowRing } from '@mgov/monitoring-domain';
+
+/** A ring as stored: the model version it counts for and the policy version it was shaped by. */
+export interface StoredRing {
+  readonly modelName: string;
+  readonly version: number;
+  readonly policyVersion: number;
+  readonly ring: WindowRing;
+}
+
+/**
+ * What the monitoring pipeline keeps in PostgreSQL beside its event streams: each model version's
+ * window ring, how far each partition was read (both written in each batch's transaction), and
+ * the label join saved at a graceful stop with the read positions it belongs to.
+ */
+export function pipelineTables(schema: string) {
+  const rings = `${schema}.window_rings_v2`;
+  const offsets = `${schema}.pipeline_offsets_v1`;
+  const joins = `${schema}.label_join_snapshots_v1`;
+  /** The read positions as one comparable string. */
+  const positions = async (tx: Sql): Promise<string> => {
+    const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset::text FROM ${offsets} ORDER BY topic, partition`);
+    return JSON.stringify(rows.map((r) => [r.topic, r.partition, r.next_offset]));
+  };
+  return {
+    async setup(tx: Sql): Promise<void> {
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${rings} (
+        model_name text NOT NULL, version int NOT NULL, policy_version int NOT NULL, ring jsonb NOT NULL, PRIMARY KEY (model_name, version))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${offsets} (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${joins} (id int PRIMARY KEY, offsets text NOT NULL, snapshot bytea NOT NULL)`);
+    },
+
+    async ring(tx: Sql, modelName: string, version: number): Promise<{ policyVersion: number; ring: WindowRing } | undefined> {
+      const [stored] = await tx.query<{ policy_version: number; ring: WindowRing }>(`SELECT policy_version, ring FROM ${rings} WHERE model_name = $1 AND version = $2`, [modelName, version]);
+      return stored && { policyVersion: stored.policy_version, ring: stored.ring };
+    },
+
+    async storeRings(tx: Sql, stored: readonly StoredRing[]): Promise<void> {
+      if (stored.length === 0) return;
+      // One JSON document for all rings: no array literal to escape and parse.
+      await tx.query(
+        `INSERT INTO ${rings} SELECT r.model_name, r.version, r.policy_version, r.ring
+           FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
+         ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
+        [JSON.stringify(stored.map((s) => ({ model_name: s.modelName, version: s.version, policy_version: s.policyVersion, ring: s.ring })))],
+      );
+    },
+
+    /** The next offset to read per `topic\u0000partition` of the batch's topics. */
+    async resumePoints(tx: Sql, topics: readonly string[]): Promise<Map<string, bigint>> {
+      const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM ${offsets} WHERE topic = ANY($1)`, [topics]);
+      return new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
+    },
+
+    /** Each partition read up to and including its last message in the batch (positions only move forward). */
+    async storeOffsets(tx: Sql, lastOfEachPartition: Iterable<ReceivedMessage>): Promise<void> {
+      for (const message of lastOfEachPartition) {
+        await tx.query(
+          `INSERT INTO ${offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${offsets}.next_offset, EXCLUDED.next_offset)`,
+          [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
+        );
+      }
+    },
+
+    async saveJoin(tx: Sql, snapshot: Buffer): Promise<void> {
+      await tx.query(`INSERT INTO ${joins} VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET offsets = EXCLUDED.offsets, snapshot = EXCLUDED.snapshot`, [await positions(tx), snapshot]);
+    },
+
+    /** The saved join, once (it is deleted), and only if nothing was read since it was saved. */
+    async takeJoin(tx: Sql): Promise<{ snapshot: Buffer } | { stale: true } | undefined> {
+      const [saved] = await tx.query<{ offsets: string; snapshot: Buffer | Uint8Array }>(`SELECT offsets, snapshot FROM ${joins} WHERE id = 1`);
+      if (!saved) return undefined;
+      await tx.query(`DELETE FROM ${joins} WHERE id = 1`);
+      if (saved.offsets !== (await positions(tx))) return { stale: true };
+      return { snapshot: Buffer.isBuffer(saved.snapshot) ? saved.snapshot : Buffer.from(saved.snapshot) };
+    },
+  };
+}
+
+export type PipelineTables = ReturnType<typeof pipelineTables>;
