@@ -2,6 +2,7 @@
 // 5 categorical ones (2 to 40 values), rows from a seeded generator, until the file reaches the size.
 // Run by benchmarks/dataset.bench.ts in its own process, so that generating adds nothing to its peak RSS.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { seededRandom } from '@mgov/testing';
 
 const [path, sizeText] = process.argv.slice(2);
 const target = Number(sizeText);
@@ -11,14 +12,7 @@ const CATEGORIES = [
 ];
 const header = [...Array.from({ length: 20 }, (_, i) => `x${i}`), 'region', 'grade', 'sector', 'flag', 'segment'].join(',');
 
-let state = 0x2545f491;
-/** xorshift32: fast, seeded, good enough to spread values over the bins. */
-const uniform = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4_294_967_296;
-};
+const uniform = seededRandom(0x2545f491);
 
 const fd = openSync(path!, 'w');
 let written = writeSync(fd, `${header}\n`);

@@ -2,6 +2,7 @@
 // predictions for MODELS model versions, 20 numeric and 5 categorical features, 2 protected groups,
 // every 10th prediction followed by its outcome.
 import type { Prediction } from '@mgov/contracts';
+import { seededRandom } from '@mgov/testing';
 
 export const NUMERIC = Array.from({ length: 20 }, (_, i) => `x${i}`);
 export const CATEGORICAL: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -10,16 +11,8 @@ export const CATEGORICAL: ReadonlyArray<readonly [string, readonly string[]]> = 
 ];
 export const benchModel = (i: number) => `bench-model-${String(i).padStart(3, '0')}`;
 
-/** xorshift32: seeded and fast. */
-export function uniform(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded uniform numbers (the same traffic on every run). */
+export const uniform = seededRandom;
 
 export function trainingRows(n: number, seed = 7): Record<string, number | string>[] {
   const rand = uniform(seed);

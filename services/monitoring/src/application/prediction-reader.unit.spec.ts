@@ -1,6 +1,7 @@
 import { avroCodec, type Prediction } from '@mgov/contracts';
 import { emptyObservation, layoutOf, type Observation, observe } from '@mgov/monitoring-domain';
 import { profileColumns } from '@mgov/stats';
+import { seededRandom } from '@mgov/testing';
 import { layoutKeys, type PredictionHeader, PredictionReader } from './prediction-reader';
 
 const codec = avroCodec();
@@ -9,17 +10,6 @@ const training = Array.from({ length: 500 }, (_, i) => ({ income: (i * 37) % 1_0
 const layout = layoutOf(profileColumns(training));
 const keys = layoutKeys(layout);
 const reader = new PredictionReader(codec.writerFingerprint('Prediction', 1));
-
-/** xorshift32, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Predictions a real inference service may send: missing, non-finite, unknown, reordered and unicode values included. */
 function prediction(rand: () => number, i: number): Prediction {
@@ -89,7 +79,7 @@ const double = (x: number) => {
 
 describe('PredictionReader: Prediction v1 bytes straight into an observation', () => {
   it('reads what the codec decodes, on 2,000 varied predictions', () => {
-    const rand = random(42);
+    const rand = seededRandom(42);
     for (let i = 0; i < 2_000; i += 1) {
       const sent = prediction(rand, i);
       const bytes = codec.encode('Prediction', sent);
@@ -114,7 +104,7 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
       ...varint(-1), ...varint(str('sex').length + str('f').length), ...str('sex'), ...str('f'), ...varint(0),
       ...varint(0),
     ];
-    const bytes = Buffer.concat([codec.encode('Prediction', prediction(random(1), 0)).subarray(0, 10), Buffer.from(body)]);
+    const bytes = Buffer.concat([codec.encode('Prediction', prediction(seededRandom(1), 0)).subarray(0, 10), Buffer.from(body)]);
     const { observation } = viaReader(bytes);
     expect(observation).toEqual(viaCodec(bytes).observation);
     expect([...observation.numeric]).toEqual([250, 40]);
@@ -122,18 +112,18 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
   });
 
   it('refuses every truncation, trailing bytes and a bad union branch, as the codec does, with a stable code', () => {
-    const bytes = codec.encode('Prediction', prediction(random(7), 1));
+    const bytes = codec.encode('Prediction', prediction(seededRandom(7), 1));
     for (let end = 10; end < bytes.length; end += 1) {
       expect(outcome(() => viaReader(bytes.subarray(0, end)))).toEqual({ code: 'CONTRACTS.MALFORMED_BODY' });
       expect(outcome(() => viaCodec(bytes.subarray(0, end)))).toMatchObject({ code: expect.any(String) });
     }
     expect(outcome(() => viaReader(Buffer.concat([bytes, Buffer.from([0])])))).toEqual({ code: 'CONTRACTS.MALFORMED_BODY' });
-    const noId = codec.encode('Prediction', { ...prediction(random(7), 1), predictionId: '' });
+    const noId = codec.encode('Prediction', { ...prediction(seededRandom(7), 1), predictionId: '' });
     expect(outcome(() => viaReader(noId))).toEqual({ code: 'MONITORING.INVALID_PREDICTION' });
   });
 
   it('agrees with the codec on 20,000 corrupted messages: both refuse, or both read the same', () => {
-    const rand = random(99);
+    const rand = seededRandom(99);
     let refused = 0;
     for (let i = 0; i < 20_000; i += 1) {
       const bytes = Buffer.from(codec.encode('Prediction', prediction(rand, i)));
@@ -150,7 +140,7 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
   });
 
   it('checks a message of a version nobody monitors without counting it, and leaves other records to the codec', () => {
-    const good = codec.encode('Prediction', prediction(random(3), 2));
+    const good = codec.encode('Prediction', prediction(seededRandom(3), 2));
     expect(() => reader.features(good, reader.header(good), null, null)).not.toThrow();
     const truncated = good.subarray(0, good.length - 3);
     expect(() => reader.features(truncated, reader.header(truncated), null, null)).toThrow(expect.objectContaining({ code: 'CONTRACTS.MALFORMED_BODY' }));
