@@ -71,20 +71,23 @@ function hashOf(bytes: Buffer, start: number, end: number): number {
 }
 
 /**
- * Short strings decoded once per distinct byte sequence: model names, classes and category values
- * repeat in nearly every message, and a lookup by a hash of the bytes allocates nothing.
+ * Values made once per distinct byte sequence: model names, classes and category values repeat in
+ * nearly every message, as do the encodings of protected attributes; a lookup by a hash of the
+ * bytes allocates nothing.
  */
-class InternedStrings {
-  private readonly byHash = new Map<number, Array<{ readonly bytes: Buffer; readonly value: string }>>();
+class ByteInterned<T> {
+  private readonly byHash = new Map<number, Array<{ readonly bytes: Buffer; readonly value: T }>>();
   private size = 0;
 
-  get(bytes: Buffer, start: number, end: number): string {
+  constructor(private readonly make: (bytes: Buffer, start: number, end: number) => T) {}
+
+  get(bytes: Buffer, start: number, end: number): T {
     const hash = hashOf(bytes, start, end);
     const bucket = this.byHash.get(hash);
     if (bucket !== undefined) {
       for (const entry of bucket) if (sameBytes(entry.bytes, bytes, start, end)) return entry.value;
     }
-    const value = bytes.toString('utf8', start, end);
+    const value = this.make(bytes, start, end);
     if (this.size < MAX_INTERNED) {
       const entry = { bytes: Buffer.from(bytes.subarray(start, end)), value };
       if (bucket === undefined) this.byHash.set(hash, [entry]);
@@ -119,8 +122,17 @@ export class PredictionReader {
   private readonly fingerprint: Buffer;
   private bytes: Buffer = Buffer.alloc(0);
   private pos = 0;
-  private readonly attributes = new Map<string, Readonly<Record<string, string>>>();
-  private readonly strings = new InternedStrings();
+  private readonly strings = new ByteInterned((bytes, start, end) => bytes.toString('utf8', start, end));
+  /** Made from `ranges`, filled just before by the parse of the encoding. */
+  private readonly attributes = new ByteInterned((bytes) => {
+    const entries: Array<[string, string]> = [];
+    for (let i = 0; i < this.ranges.length; i += 4) {
+      entries.push([bytes.toString('utf8', this.ranges[i]!, this.ranges[i + 1]!), bytes.toString('utf8', this.ranges[i + 2]!, this.ranges[i + 3]!)]);
+    }
+    return Object.freeze(Object.fromEntries(entries));
+  });
+  /** The header of the message in hand: one object, refilled by each `header` call. */
+  private readonly current = { modelName: '', modelVersion: 0, eventTime: 0, featuresAt: 0, idStart: 0, idEnd: 0 };
 
   constructor(fingerprint: bigint) {
     this.fingerprint = Buffer.alloc(8);
@@ -134,17 +146,19 @@ export class PredictionReader {
     return true;
   }
 
-  /** The fields before the features: enough to find the model version's window. */
+  /** The fields before the features: enough to find the model version's window. Valid until the next call. */
   header(bytes: Buffer): PredictionHeader {
     this.bytes = bytes;
     this.pos = HEADER;
-    const idEnd = this.skipString();
-    const idStart = idEnd - this.lastLength;
-    const modelName = this.interned();
-    const modelVersion = this.long();
+    const header = this.current;
+    header.idEnd = this.skipString();
+    header.idStart = header.idEnd - this.lastLength;
+    header.modelName = this.interned();
+    header.modelVersion = this.long();
     this.skipString();
-    const eventTime = this.long();
-    return { modelName, modelVersion, eventTime, featuresAt: this.pos, idStart, idEnd };
+    header.eventTime = this.long();
+    header.featuresAt = this.pos;
+    return header;
   }
 
   predictionId(bytes: Buffer, header: PredictionHeader): string {
@@ -243,15 +257,7 @@ export class PredictionReader {
         ranges.push(valueEnd - this.lastLength, valueEnd);
       }
     }
-    if (ranges.length === 0) return EMPTY;
-    const raw = this.bytes.toString('latin1', start, this.pos);
-    const known = this.attributes.get(raw);
-    if (known) return known;
-    const entries: Array<[string, string]> = [];
-    for (let i = 0; i < ranges.length; i += 4) entries.push([this.bytes.toString('utf8', ranges[i]!, ranges[i + 1]!), this.bytes.toString('utf8', ranges[i + 2]!, ranges[i + 3]!)]);
-    const record = Object.freeze(Object.fromEntries(entries));
-    if (this.attributes.size < MAX_INTERNED) this.attributes.set(raw, record);
-    return record;
+    return ranges.length === 0 ? EMPTY : this.attributes.get(this.bytes, start, this.pos);
   }
 
   /**
