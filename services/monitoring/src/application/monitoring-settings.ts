@@ -1,0 +1,20 @@
+import type { MonitoringOptions } from './monitoring-service';
+
+/** Deployment settings of the monitoring service read from its environment; a bad value stops the start with the variable named. */
+export const MONITORING_ENV = {
+  outcomeHorizonMs: 'MGOV_MONITORING_OUTCOME_HORIZON_MS',
+  maxAwaitingLabels: 'MGOV_MONITORING_MAX_AWAITING_LABELS',
+  allowedLatenessMs: 'MGOV_MONITORING_ALLOWED_LATENESS_MS',
+} as const;
+
+export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
+  const read = (key: keyof typeof MONITORING_ENV, min: number): number | undefined => {
+    const name = MONITORING_ENV[key];
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0) };
+}
