@@ -37,8 +37,8 @@ export interface LayoutKeys {
   readonly layout: WindowLayout;
   readonly numeric: FeatureNames;
   readonly categorical: FeatureNames;
-  /** Per categorical feature: its categories' bytes by hash, to find a value's index without decoding it. */
-  readonly categories: ReadonlyArray<ReadonlyMap<number, ReadonlyArray<{ readonly bytes: Buffer; readonly index: number }>>>;
+  /** Per categorical feature: its categories, to find a value's index without decoding it. */
+  readonly categories: readonly CategoryTable[];
 }
 
 function featureNames(names: readonly string[]): FeatureNames {
@@ -51,16 +51,30 @@ export function layoutKeys(layout: WindowLayout): LayoutKeys {
     layout,
     numeric: featureNames(layout.numeric.map((f) => f.name)),
     categorical: featureNames(layout.categorical.map((f) => f.name)),
-    categories: layout.categorical.map((f) => {
-      const byHash = new Map<number, Array<{ bytes: Buffer; index: number }>>();
-      f.categories.forEach((category, index) => {
-        const bytes = Buffer.from(category, 'utf8');
-        const hash = hashOf(bytes, 0, bytes.length);
-        byHash.set(hash, [...(byHash.get(hash) ?? []), { bytes, index }]);
-      });
-      return byHash;
-    }),
+    categories: layout.categorical.map((f) => categoryTable(f.categories)),
   };
+}
+
+/**
+ * A feature's categories in an open-addressing table of their byte hashes: a slot holds a
+ * category's index + 1 (0: empty), probed linearly; the bytes confirm a match.
+ */
+interface CategoryTable {
+  readonly slots: Int32Array;
+  readonly mask: number;
+  readonly bytes: readonly Buffer[];
+}
+
+function categoryTable(categories: readonly string[]): CategoryTable {
+  const size = 2 ** Math.ceil(Math.log2(Math.max(4, categories.length * 4)));
+  const slots = new Int32Array(size);
+  const bytes = categories.map((category) => Buffer.from(category, 'utf8'));
+  bytes.forEach((b, index) => {
+    let slot = hashOf(b, 0, b.length) & (size - 1);
+    while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+    slots[slot] = index + 1;
+  });
+  return { slots, mask: size - 1, bytes };
 }
 
 /** FNV-1a over `bytes[start, end)`. */
@@ -272,10 +286,10 @@ export class PredictionReader {
     return index;
   }
 
-  private knownCategory(categories: ReadonlyMap<number, ReadonlyArray<{ readonly bytes: Buffer; readonly index: number }>>, start: number, end: number): number {
-    const candidates = categories.get(hashOf(this.bytes, start, end));
-    if (candidates !== undefined) {
-      for (const candidate of candidates) if (sameBytes(candidate.bytes, this.bytes, start, end)) return candidate.index;
+  private knownCategory(table: CategoryTable, start: number, end: number): number {
+    for (let slot = hashOf(this.bytes, start, end) & table.mask; table.slots[slot] !== 0; slot = (slot + 1) & table.mask) {
+      const index = table.slots[slot]! - 1;
+      if (sameBytes(table.bytes[index]!, this.bytes, start, end)) return index;
     }
     return -1;
   }
