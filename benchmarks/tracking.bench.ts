@@ -191,6 +191,7 @@ async function main() {
         report('MGov experiment service on PostgreSQL', ours);
         const ratio = rate(ours) / rate(theirs);
         console.log(`ratio MGov on PostgreSQL / MLflow: ${ratio.toFixed(2)} (target >= ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+        await perCall(service.url, service.token, 'MGov experiment service on PostgreSQL');
       } finally {
         await service.stop();
       }
