@@ -19,6 +19,13 @@ interface DriftAlertRow {
   readonly window_index: string;
 }
 
+interface PolicyVersionRow {
+  readonly policyVersion: number;
+  readonly changedAt: number;
+  readonly changedBy: string;
+  readonly change: string;
+}
+
 export function addMonitoringCommands(program: Command): void {
   const monitoring = program.command('monitoring').description('prediction and outcome events, drift/decay/bias alerts, health, metric series, policies (monitoring)');
 
@@ -101,12 +108,23 @@ export function addMonitoringCommands(program: Command): void {
       ]));
     });
 
-  leaf(monitoring, 'policy', "show a model's monitoring policy, or change it with --set (a new policy version)")
+  leaf(monitoring, 'policy', "show a model's monitoring policy, change it with --set (a new policy version), or list its versions with --history")
     .argument('<name>', 'model name')
     .option('--set <json>', 'the change as JSON, e.g. \'{"window":{"unit":"ms","size":3600000,"slide":600000},"performance":{"minLabelled":200}}\'', jsonObject)
-    .action(async (name: string, options: { set?: object }, command: Command) => {
+    .option('--history', 'every version: who changed what, when')
+    .action(async (name: string, options: { set?: object; history?: boolean }, command: Command) => {
       const cli = cliOf(command);
       const path = `/monitoring/models/${encodeURIComponent(name)}/policy`;
+      if (options.history) {
+        const versions = await cli.api.get<PolicyVersionRow[]>(`${path}/history`);
+        cli.out.show(versions, (rows) => listTable(rows, [
+          { header: 'version', value: (r) => r.policyVersion },
+          { header: 'changed at', value: (r) => new Date(r.changedAt).toISOString() },
+          { header: 'by', value: (r) => r.changedBy },
+          { header: 'change', value: (r) => r.change },
+        ]));
+        return;
+      }
       const policy = options.set ? await cli.api.post<object>(path, options.set) : await cli.api.get<object>(path);
       cli.out.show(policy, (p) => recordTable(p));
     });

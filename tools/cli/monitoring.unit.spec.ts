@@ -51,4 +51,13 @@ describe('mgov monitoring', () => {
     expect(bad.code).toBe(2);
     expect(stub.requests).toEqual([]);
   });
+
+  it('policy --history lists every version with who changed what', async () => {
+    stub.on('GET /monitoring/models/credit/policy/history', [
+      { modelName: 'credit', policyVersion: 1, policy: '{}', change: '{"performance":{"minLabelled":50}}', changedBy: 'eve', changedAt: Date.UTC(2026, 10, 26) },
+    ]);
+    const { code, stdout } = await mgov(['monitoring', 'policy', 'credit', '--history', '--format', 'table']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1\s*│\s*2026-11-26T00:00:00.000Z\s*│\s*eve\s*│\s*\{"performance"/);
+  });
 });
