@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { register } from 'prom-client';
 import type { ColumnProfile } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
 import { DeadLetterHeaders, Topics } from '@mgov/messaging';
@@ -85,6 +86,14 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     const health = await host.service.health(model);
     expect(health.versions).toEqual([expect.objectContaining({ version: 1, status: 'breach' })]);
   }, 240_000);
+
+  it('shows its progress on /metrics: batches timed, labels waiting, how far behind real time', async () => {
+    const value = async (name: string) => (await register.getSingleMetric(name)!.get()).values;
+    expect((await value('mgov_monitoring_batch_seconds')).find((v) => (v as { metricName?: string }).metricName === 'mgov_monitoring_batch_seconds_count')!.value).toBeGreaterThan(0);
+    expect((await value('mgov_monitoring_awaiting_labels'))[0]!.value).toBe(host.service.pipeline.awaitingLabels);
+    // The test's predictions are dated 2030: in the future, so no lag.
+    expect((await value('mgov_monitoring_event_time_lag_seconds'))[0]!.value).toBe(0);
+  });
 
   it('sends undecodable events to mgov.dlq with the reason, and keeps counting', async () => {
     const marker = `garbage-${randomBytes(3).toString('hex')}`;

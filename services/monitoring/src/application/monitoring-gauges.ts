@@ -1,4 +1,4 @@
-import { Counter, Gauge, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
 import type { WindowMetrics } from '@mgov/monitoring-domain';
 
 function metric<T>(name: string, make: () => T): T {
@@ -11,6 +11,8 @@ export function monitoringGauges() {
   const dead = metric('mgov_monitoring_dead_letters_total', () => new Counter({ name: 'mgov_monitoring_dead_letters_total', help: 'Undecodable prediction/outcome events sent to mgov.dlq' }));
   const unmonitored = metric('mgov_monitoring_unmonitored_predictions_total', () => new Counter({ name: 'mgov_monitoring_unmonitored_predictions_total', help: 'Predictions for model versions monitoring does not know' }));
   const awaiting = metric('mgov_monitoring_awaiting_labels', () => new Gauge({ name: 'mgov_monitoring_awaiting_labels', help: 'Predictions and outcomes waiting to be joined' }));
+  const lag = metric('mgov_monitoring_event_time_lag_seconds', () => new Gauge({ name: 'mgov_monitoring_event_time_lag_seconds', help: 'Wall clock minus the newest prediction event time counted: how far behind real time monitoring is (or how old the traffic it reads)' }));
+  const batchSeconds = metric('mgov_monitoring_batch_seconds', () => new Histogram({ name: 'mgov_monitoring_batch_seconds', help: 'Time to count and store one batch of predictions and outcomes', buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] }));
   const expired = metric('mgov_monitoring_labels_expired', () => new Gauge({ name: 'mgov_monitoring_labels_expired', help: 'Predictions and outcomes dropped unjoined since start (past the horizon, or the oldest when the join was full)' }));
   const drift = metric('mgov_monitoring_feature_drift', () => new Gauge({ name: 'mgov_monitoring_feature_drift', help: 'Latest window drift metric per feature', labelNames: ['model', 'version', 'feature', 'metric'] }));
   const performance = metric('mgov_monitoring_performance', () => new Gauge({ name: 'mgov_monitoring_performance', help: 'Latest window performance metric', labelNames: ['model', 'version', 'metric'] }));
@@ -18,10 +20,12 @@ export function monitoringGauges() {
   const share = metric('mgov_monitoring_drift_share', () => new Gauge({ name: 'mgov_monitoring_drift_share', help: 'Share of drifted features in the latest window', labelNames: ['model', 'version'] }));
   const alerts = metric('mgov_monitoring_alerts_total', () => new Counter({ name: 'mgov_monitoring_alerts_total', help: 'Alerts raised', labelNames: ['model', 'version'] }));
   return {
-    consumed(count: number, join: { readonly size: number; readonly expired: number }) {
+    consumed(count: number, join: { readonly size: number; readonly expired: number }, seconds: number, newestEventTime: number, now: number) {
       consumed.inc(count);
       awaiting.set(join.size);
       expired.set(join.expired);
+      batchSeconds.observe(seconds);
+      if (Number.isFinite(newestEventTime)) lag.set(Math.max(0, (now - newestEventTime) / 1000));
     },
     deadLettered: (count: number) => dead.inc(count),
     unmonitored: (count: number) => unmonitored.inc(count),

@@ -188,8 +188,9 @@ export class MonitoringPipeline {
 
   handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
     return this.serially(async () => {
+      const started = performance.now();
       const counted = await this.transaction((tx) => this.countAndStore(tx, messages), messages.length);
-      this.gauges.consumed(counted, this.join);
+      this.gauges.consumed(counted, this.join, (performance.now() - started) / 1000, this.watermark.newestEventTime, this.runtime.clock.now());
     });
   }
 

@@ -19,6 +19,11 @@ export class Watermark {
     }
   }
 
+  /** The newest event time seen (-Infinity before any). */
+  get newestEventTime(): number {
+    return this.newest;
+  }
+
   /** -Infinity until an event was seen. */
   at(now: number): number {
     this.passed = Math.max(this.passed, this.newest + Math.max(0, now - this.seenAt) - this.allowedLatenessMs);
