@@ -227,57 +227,31 @@ export class LabelJoin {
     return null;
   }
 
-  /**
-   * Everything waiting, oldest first, as bytes: a service that stops writes it with its read
-   * positions, and the next start picks the join up where it was.
-   */
-  snapshot(): Buffer {
-    const awaiting = [...this.awaiting.liveSlots()];
-    const early = [...this.early.liveSlots()];
-    const header: SnapshotHeader = {
-      format: SNAPSHOT_FORMAT, classes: this.classes.values, groups: this.groupRecords.values, models: this.models,
-      awaiting: awaiting.length, early: early.length, expired: this.expired,
-    };
-    const json = Buffer.from(JSON.stringify(header), 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(json.length);
-    const pick = (from: ArrayLike<number>, slots: readonly number[]) => slots.map((slot) => from[slot]!);
-    return Buffer.concat([
-      length, json,
-      column(pick(this.awaiting.a, awaiting), false), column(pick(this.awaiting.b, awaiting), false), column(pick(this.awaiting.eventTime, awaiting), true),
-      column(pick(this.predicted, awaiting), false), column(pick(this.score, awaiting), true), column(pick(this.groups, awaiting), false), column(pick(this.model, awaiting), false),
-      column(pick(this.early.a, early), false), column(pick(this.early.b, early), false), column(pick(this.early.eventTime, early), true), column(pick(this.truth, early), false),
-    ]);
+  /** The predictions waiting for a label, oldest first (for saving the join). */
+  *waitingPredictions(): Generator<{ readonly key: IdKey; readonly label: AwaitingLabel }> {
+    for (const slot of this.awaiting.liveSlots()) {
+      const label = this.labelAt(slot);
+      if (label !== null) yield { key: { a: this.awaiting.a[slot]!, b: this.awaiting.b[slot]! }, label };
+    }
   }
 
-  /** A join holding what `snapshot` saved (within this join's capacity: the newest are kept). */
-  static restore(bytes: Buffer, horizonMs: number, capacity: number): LabelJoin {
-    const headerLength = bytes.readUInt32LE(0);
-    const header = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)) as SnapshotHeader;
-    if (header.format !== SNAPSHOT_FORMAT) throw new Error(`label join snapshot format ${header.format} is not ${SNAPSHOT_FORMAT}`);
-    const columns = new Columns(bytes.subarray(4 + headerLength));
-    const n = header.awaiting;
-    const [a, b, eventTime, predicted, score, groups, model] = [columns.int32(n), columns.int32(n), columns.float64(n), columns.int32(n), columns.float64(n), columns.int32(n), columns.int32(n)];
-    const m = header.early;
-    const [earlyA, earlyB, earlyTime, truth] = [columns.int32(m), columns.int32(m), columns.float64(m), columns.int32(m)];
-    const join = new LabelJoin(horizonMs, capacity);
-    join.expired = header.expired;
-    const models = header.models.map((x) => join.modelIndex(x.modelName, x.modelVersion));
-    const key: IdKey = { a: 0, b: 0 };
-    for (let i = 0; i < n; i += 1) {
-      key.a = a[i]!;
-      key.b = b[i]!;
-      join.prediction(key, {
-        model: models[model[i]!] ?? NONE, eventTime: eventTime[i]!, predictedClass: header.classes[predicted[i]!] ?? null,
-        score: Number.isNaN(score[i]) ? null : score[i]!, protectedAttributes: header.groups[groups[i]!] ?? {},
-      });
+  /** The outcomes waiting for their prediction, oldest first. */
+  *waitingOutcomes(): Generator<{ readonly key: IdKey; readonly truth: string; readonly eventTime: number }> {
+    for (const slot of this.early.liveSlots()) {
+      yield { key: { a: this.early.a[slot]!, b: this.early.b[slot]! }, truth: this.classes.values[this.truth[slot]!]!, eventTime: this.early.eventTime[slot]! };
     }
-    for (let i = 0; i < m; i += 1) {
-      key.a = earlyA[i]!;
-      key.b = earlyB[i]!;
-      join.outcome(key, header.classes[truth[i]!]!, earlyTime[i]!);
-    }
-    return join;
+  }
+
+  private labelAt(slot: number): AwaitingLabel | null {
+    const model = this.models[this.model[slot]!];
+    if (model === undefined) return null;
+    const score = this.score[slot]!;
+    return {
+      modelName: model.modelName, modelVersion: model.modelVersion, eventTime: this.awaiting.eventTime[slot]!,
+      predictedClass: this.classes.values[this.predicted[slot]!] ?? null,
+      score: Number.isNaN(score) ? null : score,
+      protectedAttributes: this.groupRecords.values[this.groups[slot]!] ?? {},
+    };
   }
 
   /** An outcome; returns its prediction if it is waiting. */
@@ -285,15 +259,7 @@ export class LabelJoin {
     const slot = this.awaiting.find(key);
     if (slot !== -1) {
       this.awaiting.remove(slot);
-      const model = this.models[this.model[slot]!];
-      if (model === undefined) return null;
-      const score = this.score[slot]!;
-      return {
-        modelName: model.modelName, modelVersion: model.modelVersion, eventTime: this.awaiting.eventTime[slot]!,
-        predictedClass: this.classes.values[this.predicted[slot]!] ?? null,
-        score: Number.isNaN(score) ? null : score,
-        protectedAttributes: this.groupRecords.values[this.groups[slot]!] ?? {},
-      };
+      return this.labelAt(slot);
     }
     const truthIndex = this.classes.of(truth, NONE);
     // A truth past the interning cap cannot wait: it would come back as no label.
@@ -303,43 +269,6 @@ export class LabelJoin {
     this.truth[early] = truthIndex;
     return null;
   }
-}
-
-const SNAPSHOT_FORMAT = 1;
-
-interface SnapshotHeader {
-  readonly format: number;
-  readonly classes: readonly string[];
-  readonly groups: ReadonlyArray<Readonly<Record<string, string>>>;
-  readonly models: ReadonlyArray<{ readonly modelName: string; readonly modelVersion: number }>;
-  readonly awaiting: number;
-  readonly early: number;
-  readonly expired: number;
-}
-
-/** Columns of `n` rows, read back in the order they were written. */
-class Columns {
-  private at = 0;
-  constructor(private readonly bytes: Buffer) {}
-  int32(n: number): Int32Array {
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i += 1, this.at += 4) out[i] = this.bytes.readInt32LE(this.at);
-    return out;
-  }
-  float64(n: number): Float64Array {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i += 1, this.at += 8) out[i] = this.bytes.readDoubleLE(this.at);
-    return out;
-  }
-}
-
-function column(values: ArrayLike<number>, float: boolean): Buffer {
-  const out = Buffer.alloc(values.length * (float ? 8 : 4));
-  for (let i = 0; i < values.length; i += 1) {
-    if (float) out.writeDoubleLE(values[i]!, i * 8);
-    else out.writeInt32LE(values[i]!, i * 4);
-  }
-  return out;
 }
 
 function groupKey(groups: Readonly<Record<string, string>>): string {

@@ -1,4 +1,5 @@
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
+import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 
 const HOUR = 3_600_000;
 const key = (id: string): IdKey => idKeyOf(id, { a: 0, b: 0 });
@@ -77,11 +78,11 @@ describe('LabelJoin: outcomes to their predictions, in fixed memory', () => {
     for (let i = 0; i < 10; i += 1) join.prediction(key(`p${i}`), waiting(join, 1_000 + i, { predictedClass: i % 2 ? 'yes' : null, score: i % 3 ? i / 10 : null }));
     join.outcome(key('p3'), 'no', 2_000);
     join.outcome(key('early'), 'yes', 2_000);
-    const restored = LabelJoin.restore(join.snapshot(), HOUR, 1_000);
+    const restored = restoreLabelJoin(saveLabelJoin(join), HOUR, 1_000);
     expect(restored.size).toBe(join.size);
     expect(restored.outcome(key('p3'), 'no', 3_000)).toBeNull();
     for (const i of [0, 1, 2, 9]) expect(restored.outcome(key(`p${i}`), 'no', 3_000)).toEqual(join.outcome(key(`p${i}`), 'no', 3_000));
     expect(restored.prediction(key('early'), waiting(restored, 3_000))).toBe('yes');
-    expect(() => LabelJoin.restore(Buffer.concat([Buffer.from([12, 0, 0, 0]), Buffer.from('{"format":9}')]), HOUR, 10)).toThrow(/format/);
+    expect(() => restoreLabelJoin(Buffer.concat([Buffer.from([12, 0, 0, 0]), Buffer.from('{"format":9}')]), HOUR, 10)).toThrow(/format/);
   });
 });

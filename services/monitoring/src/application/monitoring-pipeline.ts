@@ -9,6 +9,7 @@ import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
 import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
+import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
 import { pipelineTables, type PipelineTables } from './pipeline-tables';
 import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
@@ -162,7 +163,7 @@ export class MonitoringPipeline {
    * labels of predictions before the crash are then not counted; the expired gauge shows how many).
    */
   private async saveJoin(): Promise<void> {
-    await this.runtime.db.transaction((tx) => this.tables.saveJoin(tx, this.join.snapshot()))
+    await this.runtime.db.transaction((tx) => this.tables.saveJoin(tx, saveLabelJoin(this.join)))
       .catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
   }
 
@@ -173,7 +174,7 @@ export class MonitoringPipeline {
       log.warn('the saved label join is older than the last stored batch (the service did not stop cleanly): starting with an empty join');
       return;
     }
-    this.join = LabelJoin.restore(saved.snapshot, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
+    this.join = restoreLabelJoin(saved.snapshot, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
     log.info({ waiting: this.join.size }, 'label join restored');
   }
 
