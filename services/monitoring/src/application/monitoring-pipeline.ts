@@ -164,6 +164,7 @@ export class MonitoringPipeline {
    */
   private async saveJoin(): Promise<void> {
     await this.runtime.db.transaction((tx) => this.tables.saveJoin(tx, saveLabelJoin(this.join)))
+      .then(() => log.info({ waiting: this.join.size }, 'label join saved'))
       .catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
   }
 
