@@ -124,8 +124,9 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await registerModelVersion(host.bus, { modelName: quiet, version: 1, profile, metrics: { accuracy: 0.95 } });
     await waitFor(() => host.service.monitoredVersion(quiet, 1).then(() => true, () => false), 90_000);
     await host.service.setPolicy(quiet, { window: { unit: 'ms', size: 10_000, slide: 10_000 } }, engineer('test'));
-    // Half a day after the other predictions: within the label horizon, so nothing waiting expires.
-    const start = Date.UTC(2030, 0, 1, 12);
+    // Dated now, in the current ten seconds (the other predictions are dated 2030: too far ahead of
+    // the clock to move the stream's event time).
+    const start = Math.floor(Date.now() / 10_000) * 10_000;
     for (let i = 0; i < 20; i += 1) {
       await client.predict({
         predictionId: `${quiet}-p${i}`, modelName: quiet, modelVersion: 1, eventTime: start + i * 400,

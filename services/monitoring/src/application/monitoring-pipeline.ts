@@ -66,6 +66,7 @@ interface ClosedIn {
 
 const WATERMARK_TICK_MS = 1_000;
 const DEFAULT_LATENESS_MS = 10_000;
+const DEFAULT_FUTURE_SKEW_MS = 5 * 60_000;
 
 interface Monitor {
   readonly key: string;
@@ -91,6 +92,8 @@ export interface PipelineOptions {
   readonly maxAwaitingLabels: number;
   /** How far behind the newest event time a prediction may still arrive before its time window closes. */
   readonly allowedLatenessMs?: number;
+  /** Event times further ahead of the clock than this do not move the watermark (a producer's wrong clock). */
+  readonly maxFutureSkewMs?: number;
 }
 
 /**
@@ -125,7 +128,7 @@ export class MonitoringPipeline {
     this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
     this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
     this.tables = pipelineTables(runtime.schema);
-    this.watermark = new Watermark(options.allowedLatenessMs ?? DEFAULT_LATENESS_MS);
+    this.watermark = new Watermark(options.allowedLatenessMs ?? DEFAULT_LATENESS_MS, options.maxFutureSkewMs ?? DEFAULT_FUTURE_SKEW_MS);
   }
 
   async start(): Promise<void> {

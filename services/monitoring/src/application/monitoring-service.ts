@@ -21,6 +21,8 @@ export interface MonitoringOptions {
   readonly maxAwaitingLabels?: number;
   /** Time windows close when the stream's event time is this far past them (default 10 s). */
   readonly allowedLatenessMs?: number;
+  /** Event times further ahead of the clock than this do not move the stream's event time (default 5 min). */
+  readonly maxFutureSkewMs?: number;
 }
 
 
@@ -52,6 +54,7 @@ export class MonitoringService {
       outcomeHorizonMs: options.outcomeHorizonMs ?? 7 * 24 * 3600 * 1000,
       maxAwaitingLabels: options.maxAwaitingLabels ?? 200_000,
       allowedLatenessMs: options.allowedLatenessMs,
+      maxFutureSkewMs: options.maxFutureSkewMs,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

@@ -5,6 +5,7 @@ export const MONITORING_ENV = {
   outcomeHorizonMs: 'MGOV_MONITORING_OUTCOME_HORIZON_MS',
   maxAwaitingLabels: 'MGOV_MONITORING_MAX_AWAITING_LABELS',
   allowedLatenessMs: 'MGOV_MONITORING_ALLOWED_LATENESS_MS',
+  maxFutureSkewMs: 'MGOV_MONITORING_MAX_FUTURE_SKEW_MS',
 } as const;
 
 export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
@@ -16,5 +17,7 @@ export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.Process
     if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
     return value;
   };
-  return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0) };
+  return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0),
+    maxFutureSkewMs: read('maxFutureSkewMs', 0),
+  };
 }

@@ -22,4 +22,13 @@ describe('watermark: the event time a stream has passed', () => {
     watermark.saw(20_000, 4_200);
     expect(watermark.at(4_200)).toBe(19_000);
   });
+
+  it('is not moved by an event dated further ahead of the clock than the allowed skew', () => {
+    const watermark = new Watermark(1_000, 60_000);
+    watermark.saw(100_000, 100_000);
+    watermark.saw(100_000 + 3_600_000, 100_000);
+    expect(watermark.at(100_000)).toBe(99_000);
+    watermark.saw(130_000, 100_000);
+    expect(watermark.at(100_000)).toBe(129_000);
+  });
 });
