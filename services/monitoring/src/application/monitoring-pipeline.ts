@@ -11,7 +11,7 @@ import type { baselines as baselinesFactory, MonitoredVersion } from './baseline
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
-import { pipelineTables, type PipelineTables } from './pipeline-tables';
+import { pipelineTables, type PipelineTables, type StreamPosition } from './pipeline-tables';
 import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
@@ -82,7 +82,7 @@ interface Monitor {
   /** The last batch that counted into this monitor. */
   touchedIn?: number;
   /** The monitor stream's decider state and version, once read. */
-  stream?: { state: MonitorState; version: number };
+  stream?: StreamPosition;
 }
 
 export interface PipelineOptions {
@@ -114,6 +114,8 @@ export class MonitoringPipeline {
   private subscription: Subscription | undefined;
   private readonly watermark: Watermark;
   private ticker: NodeJS.Timeout | undefined;
+  /** Whether a monitor may start from the stream position stored with its ring (until a conflict says otherwise). */
+  private streamPositionsFromRings = true;
   /** Batches and watermark ticks run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
 
@@ -212,6 +214,8 @@ export class MonitoringPipeline {
       log.warn({ err: error, messages }, 'batch not stored; it will be delivered again');
       // The rings were counted in memory before the transaction failed: reload them from the last commit.
       this.monitors.clear();
+      // Another writer moved a monitor stream: the positions stored with the rings cannot be trusted, read the streams.
+      if ((error as { code?: string }).code === 'EVENT_STORE.CONCURRENCY_CONFLICT') this.streamPositionsFromRings = false;
       throw error;
     }
   }
@@ -321,7 +325,9 @@ export class MonitoringPipeline {
   }
 
   private storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {
-    return this.tables.storeRings(tx, monitors.map((m) => ({ modelName: m.version.modelName, version: m.version.version, policyVersion: m.policy.version, ring: m.ring })));
+    return this.tables.storeRings(tx, monitors.map((m) => ({
+      modelName: m.version.modelName, version: m.version.version, policyVersion: m.policy.version, ring: m.ring, stream: m.stream ?? null,
+    })));
   }
 
   private decode(message: ReceivedMessage): { prediction?: Prediction; outcome?: Outcome } {
@@ -372,6 +378,8 @@ export class MonitoringPipeline {
     const ring = stored && stored.policyVersion === policy.version ? stored.ring : newRing(layout, policy);
     const monitor: Monitor = { key, version: known, layout, policy, ring, keys: layoutKeys(layout), observation: emptyObservation(layout),
       joinModel: this.join.modelIndex(modelName, version),
+      // The stream position stored with the ring (a policy change starts a new ring, not a new stream).
+      ...(this.streamPositionsFromRings && stored?.stream ? { stream: stored.stream } : {}),
     };
     this.remember(modelName, version, monitor);
     return monitor;

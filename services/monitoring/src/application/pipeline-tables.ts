@@ -1,13 +1,20 @@
 import type { Sql } from '@mgov/event-store';
 import type { ReceivedMessage } from '@mgov/messaging';
-import type { WindowRing } from '@mgov/monitoring-domain';
+import type { MonitorState, WindowRing } from '@mgov/monitoring-domain';
 
-/** A ring as stored: the model version it counts for and the policy version it was shaped by. */
+/** The monitor stream's decider state and version, as of the same commit as the ring. */
+export interface StreamPosition {
+  readonly state: MonitorState;
+  readonly version: number;
+}
+
+/** A ring as stored: the model version it counts for, the policy version it was shaped by, and where its monitor stream was. */
 export interface StoredRing {
   readonly modelName: string;
   readonly version: number;
   readonly policyVersion: number;
   readonly ring: WindowRing;
+  readonly stream: StreamPosition | null;
 }
 
 /**
@@ -28,23 +35,27 @@ export function pipelineTables(schema: string) {
     async setup(tx: Sql): Promise<void> {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${rings} (
         model_name text NOT NULL, version int NOT NULL, policy_version int NOT NULL, ring jsonb NOT NULL, PRIMARY KEY (model_name, version))`);
+      // Where the monitor stream was at the same commit: a restarted pipeline need not read the stream again.
+      await tx.query(`ALTER TABLE ${rings} ADD COLUMN IF NOT EXISTS stream jsonb`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${offsets} (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))`);
       await tx.query(`CREATE TABLE IF NOT EXISTS ${joins} (id int PRIMARY KEY, offsets text NOT NULL, snapshot bytea NOT NULL)`);
     },
 
-    async ring(tx: Sql, modelName: string, version: number): Promise<{ policyVersion: number; ring: WindowRing } | undefined> {
-      const [stored] = await tx.query<{ policy_version: number; ring: WindowRing }>(`SELECT policy_version, ring FROM ${rings} WHERE model_name = $1 AND version = $2`, [modelName, version]);
-      return stored && { policyVersion: stored.policy_version, ring: stored.ring };
+    async ring(tx: Sql, modelName: string, version: number): Promise<{ policyVersion: number; ring: WindowRing; stream: StreamPosition | null } | undefined> {
+      const [stored] = await tx.query<{ policy_version: number; ring: WindowRing; stream: StreamPosition | null }>(
+        `SELECT policy_version, ring, stream FROM ${rings} WHERE model_name = $1 AND version = $2`, [modelName, version],
+      );
+      return stored && { policyVersion: stored.policy_version, ring: stored.ring, stream: stored.stream };
     },
 
     async storeRings(tx: Sql, stored: readonly StoredRing[]): Promise<void> {
       if (stored.length === 0) return;
       // One JSON document for all rings: no array literal to escape and parse.
       await tx.query(
-        `INSERT INTO ${rings} SELECT r.model_name, r.version, r.policy_version, r.ring
-           FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb)
-         ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring`,
-        [JSON.stringify(stored.map((s) => ({ model_name: s.modelName, version: s.version, policy_version: s.policyVersion, ring: s.ring })))],
+        `INSERT INTO ${rings} (model_name, version, policy_version, ring, stream) SELECT r.model_name, r.version, r.policy_version, r.ring, r.stream
+           FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring jsonb, stream jsonb)
+         ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring, stream = EXCLUDED.stream`,
+        [JSON.stringify(stored.map((s) => ({ model_name: s.modelName, version: s.version, policy_version: s.policyVersion, ring: s.ring, stream: s.stream })))],
       );
     },
 
