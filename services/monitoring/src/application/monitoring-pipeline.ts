@@ -11,7 +11,7 @@ import type { baselines as baselinesFactory, MonitoredVersion } from './baseline
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
-import { pipelineTables, type PipelineTables, type StreamPosition } from './pipeline-tables';
+import { partitionKey, partitionRange, pipelineTables, type PipelineTables, type StreamPosition } from './pipeline-tables';
 import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
@@ -23,25 +23,6 @@ const APPENDS_PER_STATEMENT = 500;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const PREDICTIONS = Topics.predictions;
-
-const partitionKey = (message: ReceivedMessage) => `${message.topic}\u0000${message.partition}`;
-
-/** The first and last message of each partition in a batch (a batch holds each partition's messages in offset order). */
-function partitionRange(messages: readonly ReceivedMessage[]): { first: Map<string, ReceivedMessage>; last: Map<string, ReceivedMessage> } {
-  const first = new Map<string, ReceivedMessage>();
-  const last = new Map<string, ReceivedMessage>();
-  let previous: ReceivedMessage | undefined;
-  let key = '';
-  for (const message of messages) {
-    if (previous === undefined || message.topic !== previous.topic || message.partition !== previous.partition) {
-      key = partitionKey(message);
-      if (!first.has(key)) first.set(key, message);
-    }
-    last.set(key, message);
-    previous = message;
-  }
-  return { first, last };
-}
 
 /** The monitors a batch counted into, each once (a flag per monitor: cheaper than a Set on every event). */
 class Touched {

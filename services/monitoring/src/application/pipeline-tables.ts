@@ -17,6 +17,26 @@ export interface StoredRing {
   readonly stream: StreamPosition | null;
 }
 
+/** A partition's key in read positions: `topic\u0000partition`. */
+export const partitionKey = (message: { readonly topic: string; readonly partition: number }) => `${message.topic}\u0000${message.partition}`;
+
+/** The first and last message of each partition in a batch (a batch holds each partition's messages in offset order). */
+export function partitionRange(messages: readonly ReceivedMessage[]): { first: Map<string, ReceivedMessage>; last: Map<string, ReceivedMessage> } {
+  const first = new Map<string, ReceivedMessage>();
+  const last = new Map<string, ReceivedMessage>();
+  let previous: ReceivedMessage | undefined;
+  let key = '';
+  for (const message of messages) {
+    if (previous === undefined || message.topic !== previous.topic || message.partition !== previous.partition) {
+      key = partitionKey(message);
+      if (!first.has(key)) first.set(key, message);
+    }
+    last.set(key, message);
+    previous = message;
+  }
+  return { first, last };
+}
+
 /**
  * What the monitoring pipeline keeps in PostgreSQL beside its event streams: each model version's
  * window ring, how far each partition was read (both written in each batch's transaction), and
@@ -62,7 +82,7 @@ export function pipelineTables(schema: string) {
     /** The next offset to read per `topic\u0000partition` of the batch's topics. */
     async resumePoints(tx: Sql, topics: readonly string[]): Promise<Map<string, bigint>> {
       const rows = await tx.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM ${offsets} WHERE topic = ANY($1)`, [topics]);
-      return new Map(rows.map((r) => [`${r.topic}\u0000${r.partition}`, BigInt(r.next_offset)]));
+      return new Map(rows.map((r) => [partitionKey(r), BigInt(r.next_offset)]));
     },
 
     /** Each partition read up to and including its last message in the batch (positions only move forward). */
