@@ -5,6 +5,7 @@ import { MgovClient, runGovernanceFlow, runRetrainingLoop } from '@mgov/demo-flo
 import type { RunningHost } from '@mgov/http-edge';
 import { startEmbeddedPlatform } from '../src/embedded-platform';
 import { bootstrapAdmin } from './access.fixture';
+import { expectRetrainedCandidate } from './retraining.expectations';
 
 // The same loop as the distributed spec, in the one process `npm start` runs: every service shares one
 // embedded database session, so a reactor that read beside its own transaction would freeze them all.
@@ -34,12 +35,7 @@ describe('the retraining loop in the embedded runtime: breach → fresh data →
   it('sends the retrained model to the mandatory review as a candidate submitted by the approver, and keeps serving requests', async () => {
     const flow = await runGovernanceFlow({ urlOf: () => host.url, adminToken: admin.token, windowSize: 50 });
     const client = new MgovClient(() => host.url);
-    expect(flow.reviewCase.retraining_status).toBe('waiting_for_data');
-    const loop = await runRetrainingLoop(client, admin, flow);
-    expect(loop.retraining.dataset_version_id).toBe(loop.freshVersionId);
-    expect(JSON.stringify(loop.candidate)).toContain(loop.approver);
-    expect(JSON.stringify(loop.candidate)).toContain(loop.retraining.run_id!);
-    expect(String(loop.candidate.status)).not.toMatch(/^(approved|registered)$/);
+    expectRetrainedCandidate(flow, await runRetrainingLoop(client, admin, flow));
     // Still answering: nothing waits on the embedded database's one session.
     expect(await client.call<unknown[]>('registry', 'GET', '/registry/review-queue', admin)).toEqual(expect.any(Array));
   }, 300_000);

@@ -26,14 +26,16 @@ export function partitionRange(messages: readonly ReceivedMessage[]): { first: M
   const last = new Map<string, ReceivedMessage>();
   let previous: ReceivedMessage | undefined;
   let key = '';
+  // Per run of one partition's messages, not per message: this is on the hot path.
   for (const message of messages) {
     if (previous === undefined || message.topic !== previous.topic || message.partition !== previous.partition) {
+      if (previous !== undefined) last.set(key, previous);
       key = partitionKey(message);
       if (!first.has(key)) first.set(key, message);
     }
-    last.set(key, message);
     previous = message;
   }
+  if (previous !== undefined) last.set(key, previous);
   return { first, last };
 }
 
