@@ -77,19 +77,26 @@ async function bareConsumer(total: number, look: (value: Buffer) => void = () =>
   return { seconds, cpuSeconds };
 }
 
-/** BENCH_PROFILE=FILE writes a CPU profile of the service's consumption (open it in Chrome DevTools). */
+/**
+ * BENCH_PROFILE=FILE writes a CPU profile of the service's consumption (open it in Chrome DevTools);
+ * BENCH_ALLOCATIONS=FILE a sampled allocation profile of the same span (what makes the garbage).
+ */
 async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
-  const file = process.env.BENCH_PROFILE;
-  if (!file) return undefined;
+  const cpuFile = process.env.BENCH_PROFILE;
+  const allocationFile = process.env.BENCH_ALLOCATIONS;
+  if (!cpuFile && !allocationFile) return undefined;
   const session = new Session();
   session.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  if (cpuFile) {
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
+  if (allocationFile) await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   return {
     async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      writeFileSync(file, JSON.stringify(profile));
+      if (cpuFile) writeFileSync(cpuFile, JSON.stringify(((await post('Profiler.stop')) as { profile: unknown }).profile));
+      if (allocationFile) writeFileSync(allocationFile, JSON.stringify(((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile));
       session.disconnect();
     },
   };

@@ -29,6 +29,12 @@ export interface SubscriptionOptions {
    * redelivers the whole batch. Adapters without batches call `handle`.
    */
   readonly handleBatch?: (messages: readonly ReceivedMessage[]) => Promise<void>;
+  /**
+   * With `handleBatch`, for a service's heaviest consumer: adapters that can (Kafka) fetch and decode
+   * on a thread of their own, a batch ahead of the handler, so fetching overlaps handling. It costs a
+   * thread and a connection; delivery semantics are the same.
+   */
+  readonly fetchThread?: boolean;
 }
 
 export interface Subscription {

@@ -62,29 +62,61 @@ export function busContract(fixture: BusFixture): void {
       }
     });
 
-    it('hands a batch handler its messages in order, and redelivers a failed batch whole', async () => {
-      const { topic, group } = await topicFor('batches');
-      const seen: string[] = [];
-      let failures = 0;
-      await subscribe({
-        groupId: group(), topics: [topic], fromBeginning: true,
-        handle: async () => {
-          throw new Error('a batch handler is used when given');
-        },
-        handleBatch: async (messages) => {
-          if (failures === 0 && messages.some((m) => m.value.toString() === 'm7')) {
-            failures += 1;
-            throw new Error('first delivery of the batch holding m7 fails');
-          }
-          seen.push(...messages.map((m) => m.value.toString()));
-        },
+    // With a fetch thread (Kafka) the batches are fetched on another thread, a batch ahead: same semantics.
+    for (const fetchThread of [false, true]) {
+      it(`hands a batch handler its messages in order, and redelivers a failed batch whole${fetchThread ? ' (fetch thread)' : ''}`, async () => {
+        const { topic, group } = await topicFor('batches');
+        const seen: string[] = [];
+        let failures = 0;
+        await subscribe({
+          groupId: group(), topics: [topic], fromBeginning: true, fetchThread,
+          handle: async () => {
+            throw new Error('a batch handler is used when given');
+          },
+          handleBatch: async (messages) => {
+            if (failures === 0 && messages.some((m) => m.value.toString() === 'm7')) {
+              failures += 1;
+              throw new Error('first delivery of the batch holding m7 fails');
+            }
+            seen.push(...messages.map((m) => m.value.toString()));
+          },
+        });
+        const expected = Array.from({ length: 30 }, (_, i) => `m${i}`);
+        await bus.publish(topic, expected.map((value) => ({ key: 'k', value: text(value), headers: { 'x-sequence': value } })));
+        await waitFor(() => seen.length >= 30, 30_000, 'all 30 messages');
+        expect(failures).toBe(1);
+        expect(seen).toEqual(expected);
       });
-      const expected = Array.from({ length: 30 }, (_, i) => `m${i}`);
-      await bus.publish(topic, expected.map((value) => ({ key: 'k', value: text(value) })));
-      await waitFor(() => seen.length >= 30, 30_000, 'all 30 messages');
-      expect(failures).toBe(1);
-      expect(seen).toEqual(expected);
-    });
+
+      it(`commits a batch only once handled: a group's next batch consumer gets exactly the rest${fetchThread ? ' (fetch thread)' : ''}`, async () => {
+        const { topic, group } = await topicFor('batch-resume');
+        const groupId = group();
+        const first: ReceivedMessage[] = [];
+        const firstSubscription = await subscribe({
+          groupId, topics: [topic], fromBeginning: true, fetchThread,
+          handle: async () => undefined,
+          handleBatch: async (messages) => void first.push(...messages),
+        });
+        await bus.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: text(`a${i}`), headers: { 'x-sequence': `a${i}` } })));
+        await waitFor(() => first.length >= 10, 30_000, 'the first 10 messages');
+        await firstSubscription.stop();
+        // What the first consumer was handed reads as it was sent, headers and offsets included.
+        expect(first.map((m) => [m.value.toString(), m.headers['x-sequence'], m.key, m.topic])).toEqual(
+          Array.from({ length: 10 }, (_, i) => [`a${i}`, `a${i}`, 'k', topic]),
+        );
+        expect(first.map((m) => Number(m.offset))).toEqual([...first.map((m) => Number(m.offset))].sort((a, b) => a - b));
+
+        await bus.publish(topic, Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: text(`b${i}`) })));
+        const rest: string[] = [];
+        await subscribe({
+          groupId, topics: [topic], fromBeginning: true, fetchThread,
+          handle: async () => undefined,
+          handleBatch: async (messages) => void rest.push(...messages.map((m) => m.value.toString())),
+        });
+        await waitFor(() => rest.length >= 5, 30_000, 'the 5 new messages');
+        expect(rest).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
+      });
+    }
 
     it('gives every consumer group every message', async () => {
       const { topic, group } = await topicFor('groups');

@@ -5,6 +5,7 @@ import { outgoingHeaders } from '../trace-headers';
 import { kafkaLogCreator } from './kafka-log';
 import type { KafkaSecurity } from './kafka-security';
 import { kafkaSubscription } from './kafka-subscription';
+import { kafkaThreadSubscription } from './kafka-thread-subscription';
 import { createMissingTopics } from './kafka-topics';
 
 export interface KafkaBusOptions {
@@ -76,7 +77,15 @@ export function kafkaBus(options: KafkaBusOptions): MessageBus {
     },
     async subscribe(subscription) {
       assertOpen();
-      const running = await kafkaSubscription(kafka, subscription, { retryBackoffMs: options.retryBackoffMs ?? 500, sessionTimeoutMs: options.sessionTimeoutMs, log });
+      const retryBackoffMs = options.retryBackoffMs ?? 500;
+      const { handleBatch } = subscription;
+      const running = handleBatch && subscription.fetchThread
+        ? await kafkaThreadSubscription(
+          { clientId: options.clientId, brokers, logLevel: options.logLevel ?? KafkaLogLevel.WARN, sessionTimeoutMs: options.sessionTimeoutMs, ...options.security },
+          { ...subscription, handleBatch },
+          { retryBackoffMs, log },
+        )
+        : await kafkaSubscription(kafka, subscription, { retryBackoffMs, sessionTimeoutMs: options.sessionTimeoutMs, log });
       const tracked: Subscription = {
         stop: async () => {
           subscriptions.delete(tracked);

@@ -140,7 +140,7 @@ export class PredictionReader {
   /** Made from `ranges`, filled just before by the parse of the encoding. */
   private readonly attributes = new ByteInterned((bytes) => {
     const entries: Array<[string, string]> = [];
-    for (let i = 0; i < this.ranges.length; i += 4) {
+    for (let i = 0; i < this.rangeCount; i += 4) {
       entries.push([bytes.toString('utf8', this.ranges[i]!, this.ranges[i + 1]!), bytes.toString('utf8', this.ranges[i + 2]!, this.ranges[i + 3]!)]);
     }
     return Object.freeze(Object.fromEntries(entries));
@@ -261,17 +261,23 @@ export class PredictionReader {
   /** Decoded once per distinct encoding: a service sees few combinations of protected groups. */
   private protectedAttributes(): Readonly<Record<string, string>> {
     const start = this.pos;
-    const ranges = this.ranges;
-    ranges.length = 0;
+    // Refilled in place: emptying an array by its length frees its storage, and the next push allocates.
+    let ranges = this.ranges;
+    let used = 0;
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
       for (let n = 0; n < count; n += 1) {
+        if (used + 4 > ranges.length) ranges = this.ranges = growRanges(ranges);
         const keyEnd = this.skipString();
-        ranges.push(keyEnd - this.lastLength, keyEnd);
+        ranges[used] = keyEnd - this.lastLength;
+        ranges[used + 1] = keyEnd;
         const valueEnd = this.skipString();
-        ranges.push(valueEnd - this.lastLength, valueEnd);
+        ranges[used + 2] = valueEnd - this.lastLength;
+        ranges[used + 3] = valueEnd;
+        used += 4;
       }
     }
-    return ranges.length === 0 ? EMPTY : this.attributes.get(this.bytes, start, this.pos);
+    this.rangeCount = used;
+    return used === 0 ? EMPTY : this.attributes.get(this.bytes, start, this.pos);
   }
 
   /**
@@ -304,8 +310,9 @@ export class PredictionReader {
 
   /** Length of the last string skipped (its bytes end where skipString returned). */
   private lastLength = 0;
-  /** Start and end of each protected attribute's name and value, reused. */
-  private readonly ranges: number[] = [];
+  /** Start and end of each protected attribute's name and value (the first `rangeCount`), reused. */
+  private ranges: Int32Array = new Int32Array(64);
+  private rangeCount = 0;
 
   private skipString(): number {
     const length = this.long();
@@ -386,6 +393,12 @@ export class PredictionReader {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+function growRanges(ranges: Int32Array): Int32Array {
+  const grown = new Int32Array(ranges.length * 2);
+  grown.set(ranges);
+  return grown;
+}
 const DOUBLE = new Float64Array(1);
 const DOUBLE_BYTES = new Uint8Array(DOUBLE.buffer);
 const LITTLE_ENDIAN = endianness() === 'LE';

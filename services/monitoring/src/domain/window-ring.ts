@@ -52,34 +52,35 @@ function advance(ring: WindowRing, layout: WindowLayout, to: number): void {
   ring.openIndex = to;
 }
 
+/** What most predictions close: shared, so counting one allocates nothing. */
+const NONE: readonly ClosedWindow[] = Object.freeze([]);
+
 /** Counts a prediction; returns the windows it closed (to evaluate), oldest first. */
-export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Observation, positiveClass: string): ClosedWindow[] {
+export function addToRing(ring: WindowRing, layout: WindowLayout, prediction: Observation, positiveClass: string): readonly ClosedWindow[] {
   const k = ring.slots.length;
-  const closed: ClosedWindow[] = [];
+  let closed: ClosedWindow | null = null;
   if (ring.unit === 'ms') {
     const index = Math.floor(prediction.eventTime / ring.slide);
     if (ring.openIndex === -1) advance(ring, layout, index);
     if (index < ring.openIndex) {
       ring.late += 1;
-      return closed;
+      return NONE;
     }
     if (index > ring.openIndex) {
-      const window = close(ring, layout);
-      if (window) closed.push(window);
+      closed = close(ring, layout);
       advance(ring, layout, index);
     }
     countPrediction(ring.slots[index % k]!, layout, prediction, positiveClass);
-    return closed;
+    return closed ? [closed] : NONE;
   }
   if (ring.openIndex === -1) advance(ring, layout, 0);
   const slot = ring.slots[ring.openIndex % k]!;
   countPrediction(slot, layout, prediction, positiveClass);
   if (slot.count >= ring.slide) {
-    const window = close(ring, layout);
-    if (window) closed.push(window);
+    closed = close(ring, layout);
     advance(ring, layout, ring.openIndex + 1);
   }
-  return closed;
+  return closed ? [closed] : NONE;
 }
 
 /**

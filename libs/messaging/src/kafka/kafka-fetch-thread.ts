@@ -1,0 +1,114 @@
+// A worker thread's entry: one kafkajs consumer that fetches and decodes batches and hands them,
+// packed, to the thread that owns the subscription, staying `ahead` batches in front of it.
+// Offsets are committed only when the owner says a batch was handled.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Kafka } from 'kafkajs';
+import { logger } from '@mgov/telemetry';
+import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
+import { kafkaLogCreator } from './kafka-log';
+import { nextOffset } from './kafka-message';
+import { packBatch } from './packed-batch';
+
+const JOIN_TIMEOUT_MS = 60_000;
+/** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
+const HEARTBEAT_WHILE_WAITING_MS = 1_000;
+
+/**
+ * Half a single-threaded batch consumer's fetch (BATCH_FETCH): here a fetch is in flight while
+ * batches are handed over and handled, so the same memory holds more of them.
+ */
+const THREAD_FETCH = { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 } as const;
+
+const settings = workerData as FetchThreadSettings;
+const port = parentPort!;
+const log = logger('messaging.kafka.fetch-thread').child({ clientId: settings.clientId, groupId: settings.groupId });
+const send = (message: FromFetchThread, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+
+const kafka = new Kafka({
+  clientId: settings.clientId,
+  brokers: [...settings.brokers],
+  logLevel: settings.logLevel,
+  logCreator: kafkaLogCreator(log),
+  ...(settings.sasl ? { sasl: settings.sasl } : {}),
+  ...(settings.ssl !== undefined ? { ssl: settings.ssl } : {}),
+});
+const liveness = settings.sessionTimeoutMs
+  ? { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)) }
+  : {};
+const consumer = kafka.consumer({ groupId: settings.groupId, allowAutoTopicCreation: false, ...THREAD_FETCH, ...liveness });
+
+/** Batches handed over and not handled yet: where each partition's commit goes once it is. */
+const unhandled = new Map<number, { topic: string; partition: number; offset: string }>();
+let nextId = 0;
+let stopping = false;
+let wake: (() => void) | undefined;
+let commits: Promise<unknown> = Promise.resolve();
+
+const waitForOwner = (ms: number) => new Promise<void>((resolve) => {
+  const timer = setTimeout(done, ms);
+  wake = done;
+  function done() {
+    clearTimeout(timer);
+    wake = undefined;
+    resolve();
+  }
+});
+
+port.on('message', (message: ToFetchThread) => {
+  if (message.kind === 'handled') {
+    const commit = unhandled.get(message.id);
+    unhandled.delete(message.id);
+    // In the order the owner handled them (it handles one batch at a time).
+    if (commit) commits = commits.then(() => consumer.commitOffsets([commit])).catch((error: unknown) => {
+      log.warn({ err: error, ...commit }, 'offset commit failed (a rebalance?); the group may deliver these messages again');
+    });
+  } else {
+    stopping = true;
+  }
+  wake?.();
+  if (message.kind === 'stop') void stop();
+});
+
+async function stop(): Promise<void> {
+  await commits;
+  await consumer.disconnect().catch((error: unknown) => log.warn({ err: error }, 'disconnecting the fetch thread consumer failed'));
+  send({ kind: 'stopped' });
+  port.close();
+}
+
+async function start(): Promise<void> {
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...settings.topics], fromBeginning: settings.fromBeginning });
+  const joined = new Promise<void>((resolve) => {
+    const timer = setTimeout(done, JOIN_TIMEOUT_MS);
+    const removeListener = consumer.on(consumer.events.GROUP_JOIN, done);
+    function done() {
+      clearTimeout(timer);
+      removeListener();
+      resolve();
+    }
+  });
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, heartbeat }) => {
+      if (stopping || batch.messages.length === 0) return;
+      const id = (nextId += 1);
+      const packed = packBatch(batch.topic, batch.partition, batch.messages);
+      unhandled.set(id, { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[batch.messages.length - 1]!.offset) });
+      send({ kind: 'batch', id, batch: packed }, [packed.bytes]);
+      // Returning lets kafkajs fetch the next batch while the owner handles this one; beyond `ahead`, wait.
+      while (!stopping && unhandled.size >= settings.ahead) {
+        await waitForOwner(HEARTBEAT_WHILE_WAITING_MS);
+        await heartbeat().catch(() => undefined);
+      }
+    },
+  });
+  await joined;
+}
+
+start().then(() => send({ kind: 'joined' }), async (error: unknown) => {
+  send({ kind: 'failed', message: (error as Error).message });
+  await consumer.disconnect().catch(() => undefined);
+  port.close();
+});

@@ -1,0 +1,52 @@
+import type { KafkaMessage } from 'kafkajs';
+import { packBatch, unpackBatch } from './packed-batch';
+
+const message = (offset: string, fields: Partial<KafkaMessage>): KafkaMessage =>
+  ({ offset, key: null, value: null, headers: {}, timestamp: '0', attributes: 0, ...fields }) as KafkaMessage;
+
+describe('a packed batch (what a fetch thread hands over)', () => {
+  it('gives back every value, key, header and offset as the unpacked bus would', () => {
+    // Given messages with and without keys, values and headers, a repeated header, a unicode value and a 64-bit offset
+    const messages = [
+      message('0', { key: Buffer.from('model-a'), value: Buffer.from([0xc3, 0x01, 0, 255]), headers: { traceparent: Buffer.from('00-abc-01') } }),
+      message('1', { value: Buffer.from('ünïcode ✓'), headers: { repeated: [Buffer.from('first'), Buffer.from('last')], text: 'as a string' } }),
+      message('2', {}),
+      message('9007199254740993', { key: Buffer.from(''), value: Buffer.alloc(70_000, 7) }),
+    ];
+
+    // When packed on one side and unpacked on the other
+    const received = unpackBatch(packBatch('mgov.predictions', 3, messages));
+
+    // Then each message reads the same
+    expect(received.map((m) => [m.topic, m.partition, m.offset, m.key])).toEqual([
+      ['mgov.predictions', 3, '0', 'model-a'],
+      ['mgov.predictions', 3, '1', ''],
+      ['mgov.predictions', 3, '2', ''],
+      ['mgov.predictions', 3, '9007199254740993', ''],
+    ]);
+    expect(received[0]!.value).toEqual(Buffer.from([0xc3, 0x01, 0, 255]));
+    expect(received[1]!.value.toString()).toBe('ünïcode ✓');
+    expect(received[2]!.value.length).toBe(0);
+    expect(received[3]!.value.equals(Buffer.alloc(70_000, 7))).toBe(true);
+    expect(received.map((m) => m.headers)).toEqual([
+      { traceparent: '00-abc-01' }, { repeated: 'last', text: 'as a string' }, {}, {},
+    ]);
+  });
+
+  it('moves its bytes in one buffer: nothing of a message is shared with the fetch it came from', () => {
+    // Given a fetched value
+    const fetched = Buffer.from('prediction');
+    const packed = packBatch('t', 0, [message('5', { value: fetched })]);
+
+    // When the fetch buffer is reused after packing
+    fetched.fill(0);
+
+    // Then the packed batch still holds the message, in its one transferable buffer
+    expect(unpackBatch(packed)[0]!.value.toString()).toBe('prediction');
+    expect(packed.bytes.byteLength).toBe('prediction'.length);
+  });
+
+  it('packs an empty batch', () => {
+    expect(unpackBatch(packBatch('t', 0, []))).toEqual([]);
+  });
+});
