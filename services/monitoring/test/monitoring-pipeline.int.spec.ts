@@ -94,6 +94,12 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     expect((await value('mgov_monitoring_awaiting_labels'))[0]!.value).toBeGreaterThan(0);
     // The test's predictions are dated 2030: in the future, so no lag.
     expect((await value('mgov_monitoring_event_time_lag_seconds'))[0]!.value).toBe(0);
+    // The latest window's metrics are set on their gauges when scraped: one per feature and metric.
+    const ofModel = (values: Awaited<ReturnType<typeof value>>) => values.filter((v) => v.labels.model === model);
+    const drift = ofModel(await value('mgov_monitoring_feature_drift'));
+    expect(new Set(drift.map((v) => v.labels.feature)).size).toBe(profile.filter((c) => c.kind === 'numeric' || c.kind === 'categorical').length);
+    expect(drift.every((v) => Number.isFinite(v.value))).toBe(true);
+    expect(ofModel(await value('mgov_monitoring_drift_share'))).toHaveLength(1);
   });
 
   it('sends undecodable events to mgov.dlq with the reason, and keeps counting', async () => {
