@@ -25,13 +25,14 @@ export interface SubscriptionOptions {
   readonly handle: (message: ReceivedMessage) => Promise<void>;
   /**
    * Optional, for high-volume consumers: adapters that fetch in batches (Kafka) call this with each
-   * fetched batch of one partition instead of `handle`, and commit after it resolves; a failure
+   * fetched batch (of one partition, unless `fetchThread`) instead of `handle`, and commit after it resolves; a failure
    * redelivers the whole batch. Adapters without batches call `handle`.
    */
   readonly handleBatch?: (messages: readonly ReceivedMessage[]) => Promise<void>;
   /**
    * With `handleBatch`, for a service's heaviest consumer: adapters that can (Kafka) fetch and decode
-   * on a thread of their own, a batch ahead of the handler, so fetching overlaps handling. It costs a
+   * on a thread of their own, ahead of the handler, so fetching overlaps handling. Batches fetched
+   * meanwhile come to the handler together (several partitions, each in offset order). It costs a
    * thread and a connection; delivery semantics are the same.
    */
   readonly fetchThread?: boolean;

@@ -88,6 +88,29 @@ export function busContract(fixture: BusFixture): void {
         expect(seen).toEqual(expected);
       });
 
+      it(`keeps each key's messages in order across partitions while the batch handler is slow${fetchThread ? ' (fetch thread)' : ''}`, async () => {
+        const { topic, group } = await topicFor('batch-keys');
+        const keys = ['model-a', 'model-b', 'model-c', 'model-d'];
+        const got: ReceivedMessage[] = [];
+        await subscribe({
+          groupId: group(), topics: [topic], fromBeginning: true, fetchThread,
+          handle: async () => undefined,
+          handleBatch: async (messages) => {
+            // Slower than fetching: with a fetch thread, batches of several partitions wait and come together.
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            got.push(...messages);
+          },
+        });
+        for (let round = 0; round < 5; round++) {
+          await bus.publish(topic, keys.flatMap((key) => [0, 1, 2, 3, 4].map((i) => ({ key, value: text(`${key}#${round * 5 + i}`) }))));
+        }
+        await waitFor(() => got.length >= keys.length * 25, 30_000, 'all 100 messages');
+        for (const key of keys) {
+          expect(got.filter((m) => m.key === key).map((m) => m.value.toString())).toEqual(Array.from({ length: 25 }, (_, i) => `${key}#${i}`));
+        }
+        expect(got).toHaveLength(100);
+      });
+
       it(`commits a batch only once handled: a group's next batch consumer gets exactly the rest${fetchThread ? ' (fetch thread)' : ''}`, async () => {
         const { topic, group } = await topicFor('batch-resume');
         const groupId = group();

@@ -76,16 +76,19 @@ export function packBatch(topic: string, partition: number, messages: readonly K
 
 /**
  * A message of a packed batch as the bus port's ReceivedMessage. The value is a view into the
- * batch's buffer (no copy); the key, headers and offset string are made when first read.
+ * batch's buffer (no copy), made on each read and not kept: a handler holds a batch's messages
+ * until it is done with them, and views kept that long would outlive the young generation. The
+ * key, headers and offset string are made when first read.
  */
 class PackedMessage implements ReceivedMessage {
-  readonly value: Buffer;
   private decodedKey: string | undefined;
   private decodedHeaders: Record<string, string> | undefined;
 
-  constructor(private readonly batch: PackedBatch, private readonly buffer: Buffer, private readonly i: number) {
-    const at = i * FIELDS;
-    this.value = buffer.subarray(batch.index[at]!, batch.index[at + 1]!);
+  constructor(private readonly batch: PackedBatch, private readonly buffer: Buffer, private readonly i: number) {}
+
+  get value(): Buffer {
+    const at = this.i * FIELDS;
+    return this.buffer.subarray(this.batch.index[at]!, this.batch.index[at + 1]!);
   }
 
   get topic(): string {

@@ -45,6 +45,18 @@ interface ClosedIn {
   readonly message?: ReceivedMessage;
 }
 
+/** A batch being counted: what it has counted so far, across the pauses to look up a model version. */
+interface BatchProgress {
+  readonly messages: readonly ReceivedMessage[];
+  /** Where each partition was stored up to, when the batch was (partly) stored before; null usually. */
+  readonly resumeAt: ReadonlyMap<string, bigint> | null;
+  readonly dead: Array<{ message: ReceivedMessage; reason: string; code: string }>;
+  readonly touched: Touched;
+  readonly windows: ClosedIn[];
+  counted: number;
+  unmonitored: number;
+}
+
 const WATERMARK_TICK_MS = 1_000;
 const DEFAULT_LATENESS_MS = 10_000;
 const DEFAULT_FUTURE_SKEW_MS = 5 * 60_000;
@@ -241,55 +253,13 @@ export class MonitoringPipeline {
     const { first, last } = partitionRange(messages);
     // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
     const replayed = [...first].some(([key, message]) => BigInt(message.offset) < (resumeAt.get(key) ?? -1n));
-    const dead: Array<{ message: ReceivedMessage; reason: string; code: string }> = [];
-    const touched = new Touched();
-    const windows: ClosedIn[] = [];
-    let counted = 0;
-    let unmonitored = 0;
-    // Indexed: an iterator here allocates a result per message (the loop body awaits, so it is not optimized away).
-    for (let m = 0; m < messages.length; m += 1) {
-      const message = messages[m]!;
-      if (replayed && BigInt(message.offset) < (resumeAt.get(partitionKey(message)) ?? -1n)) continue;
-      let monitor: Monitor | null;
-      let header: PredictionHeader | null = null;
-      let prediction: Prediction | null = null;
-      try {
-        if (message.topic === PREDICTIONS && this.reader.accepts(message.value)) {
-          // The hot path: straight from the bytes into the monitor's observation.
-          header = this.reader.header(message.value);
-          monitor = this.monitorIfKnown(header.modelName, header.modelVersion) ?? await this.monitorOf(tx, header.modelName, header.modelVersion);
-          this.reader.features(message.value, header, monitor?.keys ?? null, monitor?.observation ?? null);
-          idKeyOfBytes(message.value, header.idStart, header.idEnd, this.idKey);
-          this.watermark.saw(header.eventTime, this.runtime.clock.now());
-        } else {
-          const decoded = this.decode(message);
-          if (decoded.outcome) {
-            counted += 1;
-            this.onOutcome(decoded.outcome, touched);
-            continue;
-          }
-          prediction = decoded.prediction!;
-          monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion) ?? await this.monitorOf(tx, prediction.modelName, prediction.modelVersion);
-          if (monitor) observe(monitor.layout, prediction, monitor.observation);
-          idKeyOf(prediction.predictionId, this.idKey);
-          this.watermark.saw(prediction.eventTime, this.runtime.clock.now());
-        }
-      } catch (error) {
-        const code = (error as { code?: string }).code ?? 'UNDECODABLE';
-        dead.push({ message, code, reason: `${code}: ${(error as Error).message}` });
-        continue;
-      }
-      counted += 1;
-      if (monitor === null) {
-        unmonitored += 1;
-        continue;
-      }
-      const closed = this.onPrediction(monitor, this.idKey, touched);
-      for (const window of closed) {
-        const causationId = prediction?.predictionId ?? this.reader.predictionId(message.value, header!);
-        windows.push({ monitor, window, causationId, message });
-      }
+    const batch: BatchProgress = { messages, resumeAt: replayed ? resumeAt : null, dead: [], touched: new Touched(), windows: [], counted: 0, unmonitored: 0 };
+    // Counting is synchronous (an await in the loop would make every message pay for a suspendable frame);
+    // it stops at a model version not looked up yet, which is looked up before counting goes on from there.
+    for (let next = this.countFrom(batch, 0); next !== null; next = this.countFrom(batch, next.at)) {
+      await this.monitorOf(tx, next.modelName, next.version);
     }
+    const { dead, touched, windows, counted, unmonitored } = batch;
     await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
     await this.storeRings(tx, touched.monitors);
@@ -307,6 +277,61 @@ export class MonitoringPipeline {
       this.gauges.deadLettered(dead.length);
     }
     return counted;
+  }
+
+  /**
+   * Counts `batch.messages` from `from` on; stops before a message of a model version not looked up
+   * yet (nothing of that message counted) and says which, or returns null at the end of the batch.
+   */
+  private countFrom(batch: BatchProgress, from: number): { at: number; modelName: string; version: number } | null {
+    const { messages, resumeAt, dead, touched, windows } = batch;
+    for (let m = from; m < messages.length; m += 1) {
+      const message = messages[m]!;
+      if (resumeAt !== null && BigInt(message.offset) < (resumeAt.get(partitionKey(message)) ?? -1n)) continue;
+      const value = message.value;
+      let monitor: Monitor | null | undefined;
+      let header: PredictionHeader | null = null;
+      let prediction: Prediction | null = null;
+      try {
+        if (message.topic === PREDICTIONS && this.reader.accepts(value)) {
+          // The hot path: straight from the bytes into the monitor's observation.
+          header = this.reader.header(value);
+          monitor = this.monitorIfKnown(header.modelName, header.modelVersion);
+          if (monitor === undefined) return { at: m, modelName: header.modelName, version: header.modelVersion };
+          this.reader.features(value, header, monitor?.keys ?? null, monitor?.observation ?? null);
+          idKeyOfBytes(value, header.idStart, header.idEnd, this.idKey);
+          this.watermark.saw(header.eventTime, this.runtime.clock.now());
+        } else {
+          const decoded = this.decode(message);
+          if (decoded.outcome) {
+            batch.counted += 1;
+            this.onOutcome(decoded.outcome, touched);
+            continue;
+          }
+          prediction = decoded.prediction!;
+          monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion);
+          if (monitor === undefined) return { at: m, modelName: prediction.modelName, version: prediction.modelVersion };
+          if (monitor) observe(monitor.layout, prediction, monitor.observation);
+          idKeyOf(prediction.predictionId, this.idKey);
+          this.watermark.saw(prediction.eventTime, this.runtime.clock.now());
+        }
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'UNDECODABLE';
+        dead.push({ message, code, reason: `${code}: ${(error as Error).message}` });
+        continue;
+      }
+      batch.counted += 1;
+      if (monitor === null) {
+        batch.unmonitored += 1;
+        continue;
+      }
+      const closed = this.onPrediction(monitor, this.idKey, touched);
+      for (let w = 0; w < closed.length; w += 1) {
+        const causationId = prediction?.predictionId ?? this.reader.predictionId(value, header!);
+        windows.push({ monitor, window: closed[w]!, causationId, message });
+      }
+    }
+    return null;
   }
 
   private storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {

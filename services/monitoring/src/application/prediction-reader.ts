@@ -1,4 +1,3 @@
-import { endianness } from 'node:os';
 import { MISSING, type Observation, UNSEEN, type WindowLayout } from '@mgov/monitoring-domain';
 
 const MAGIC_0 = 0xc3;
@@ -135,6 +134,9 @@ function malformed(message: string): Undecodable {
 export class PredictionReader {
   private readonly fingerprint: Buffer;
   private bytes: Buffer = Buffer.alloc(0);
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  /** Where `bytes` starts in `view`. */
+  private viewOffset = 0;
   private pos = 0;
   private readonly strings = new ByteInterned((bytes, start, end) => bytes.toString('utf8', start, end));
   /** Made from `ranges`, filled just before by the parse of the encoding. */
@@ -162,7 +164,7 @@ export class PredictionReader {
 
   /** The fields before the features: enough to find the model version's window. Valid until the next call. */
   header(bytes: Buffer): PredictionHeader {
-    this.bytes = bytes;
+    this.use(bytes);
     this.pos = HEADER;
     const header = this.current;
     header.idEnd = this.skipString();
@@ -175,6 +177,13 @@ export class PredictionReader {
     return header;
   }
 
+  /** Reads from `bytes` next; doubles through a view of the memory they are in (one per fetched batch, not per message). */
+  private use(bytes: Buffer): void {
+    this.bytes = bytes;
+    if (bytes.buffer !== this.view.buffer) this.view = new DataView(bytes.buffer);
+    this.viewOffset = bytes.byteOffset;
+  }
+
   predictionId(bytes: Buffer, header: PredictionHeader): string {
     return bytes.toString('utf8', header.idStart, header.idEnd);
   }
@@ -184,7 +193,7 @@ export class PredictionReader {
    * `keys` is null (a model version nobody monitors: its message must still be well-formed).
    */
   features(bytes: Buffer, header: PredictionHeader, keys: LayoutKeys | null, into: Observation | null): void {
-    this.bytes = bytes;
+    this.use(bytes);
     this.pos = header.featuresAt;
     const target = keys === null ? null : into;
     if (target) {
@@ -218,10 +227,17 @@ export class PredictionReader {
         const keyEnd = this.skipString();
         const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.numeric, position);
         const branch = this.long();
-        let value = Number.NaN;
-        if (branch === 1) value = this.double();
-        else if (branch !== 0) throw malformed(`invalid union branch ${branch}`);
-        if (index >= 0 && into !== null) into.numeric[index] = Number.isFinite(value) ? value : Number.NaN;
+        if (branch === 1) {
+          // Read in place into the observation: a double returned from a call is a heap number per feature.
+          const pos = this.pos;
+          if (pos + 8 > this.bytes.length) throw malformed('truncated buffer');
+          this.pos = pos + 8;
+          if (index >= 0 && into !== null) {
+            const value = this.view.getFloat64(this.viewOffset + pos, true);
+            into.numeric[index] = Number.isFinite(value) ? value : Number.NaN;
+          }
+        } else if (branch !== 0) throw malformed(`invalid union branch ${branch}`);
+        else if (index >= 0 && into !== null) into.numeric[index] = Number.NaN;
       }
     }
   }
@@ -344,22 +360,10 @@ export class PredictionReader {
   }
 
   private double(): number {
-    const bytes = this.bytes;
     const pos = this.pos;
-    if (pos + 8 > bytes.length) throw malformed('truncated buffer');
+    if (pos + 8 > this.bytes.length) throw malformed('truncated buffer');
     this.pos = pos + 8;
-    if (!LITTLE_ENDIAN) return bytes.readDoubleLE(pos);
-    // Eight byte copies into a scratch double beat readDoubleLE's argument checks on the hot path.
-    const scratch = DOUBLE_BYTES;
-    scratch[0] = bytes[pos]!;
-    scratch[1] = bytes[pos + 1]!;
-    scratch[2] = bytes[pos + 2]!;
-    scratch[3] = bytes[pos + 3]!;
-    scratch[4] = bytes[pos + 4]!;
-    scratch[5] = bytes[pos + 5]!;
-    scratch[6] = bytes[pos + 6]!;
-    scratch[7] = bytes[pos + 7]!;
-    return DOUBLE[0]!;
+    return this.view.getFloat64(this.viewOffset + pos, true);
   }
 
   /** Avro's zig-zag varint, exact up to 2^53 as avsc reads it. */
@@ -399,6 +403,4 @@ function growRanges(ranges: Int32Array): Int32Array {
   grown.set(ranges);
   return grown;
 }
-const DOUBLE = new Float64Array(1);
-const DOUBLE_BYTES = new Uint8Array(DOUBLE.buffer);
-const LITTLE_ENDIAN = endianness() === 'LE';
+
