@@ -7,6 +7,7 @@ import { DeadLetterHeaders, Topics } from '@mgov/messaging';
 import { profileColumns } from '@mgov/stats';
 import { waitFor } from '@mgov/testing';
 import { PIPELINE_GROUP } from '../src/application/monitoring-pipeline';
+import { restoreLabelJoin } from '../src/application/label-join-snapshot';
 import { engineer, type MonitoringHost, monitoringHost, registerModelVersion } from './monitoring-host';
 
 const databaseUrl = process.env.MGOV_DATABASE_URL;
@@ -24,7 +25,8 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
   const monitorEvents = async () => (await host.kernel.runtime.store.readStream(`monitor:${model}:1`)).map((e) => e.type);
 
   beforeAll(async () => {
-    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100, allowedLatenessMs: 500 });
+    // The label join is saved with every batch here (joinCheckpointMs 0): what a crash would find is checked below.
+    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100, allowedLatenessMs: 500, joinCheckpointMs: 0 });
     client = new InferenceClient({ transport: { kind: 'kafka', brokers: brokers! }, batchSize: 500 });
     await registerModelVersion(host.bus, { modelName: model, version: 1, profile, metrics: { accuracy: 0.95, f1: 0.95 } });
     await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 90_000);
@@ -150,6 +152,17 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     });
   }, 240_000);
 
+  it('saves the label join with its batch: a crash now would find every waiting prediction', async () => {
+    // The last batch stored (nothing in flight: the earlier specs waited for their windows).
+    const [saved] = await host.db.query<{ offsets: string; snapshot: Buffer }>('SELECT offsets, snapshot FROM mgov_monitoring.label_join_snapshots_v1');
+    const positions = await host.db.query<{ topic: string; partition: number; next_offset: string }>(
+      'SELECT topic, partition, next_offset::text FROM mgov_monitoring.pipeline_offsets_v1 ORDER BY topic, partition',
+    );
+    expect(saved!.offsets).toBe(JSON.stringify(positions.map((r) => [r.topic, r.partition, r.next_offset])));
+    expect(restoreLabelJoin(saved!.snapshot, 7 * 24 * 3600 * 1000, 200_000).size).toBe(host.service.pipeline.awaitingLabels);
+    expect(host.service.pipeline.awaitingLabels).toBeGreaterThan(100);
+  });
+
   it('keeps the predictions waiting for a label across a graceful restart', async () => {
     await host.stop();
     const waiting = host.service.pipeline.awaitingLabels;
@@ -166,6 +179,19 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await send(training.slice(0, 100));
     await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 60_000);
     expect((await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated')).toHaveLength(before + 1);
+  }, 180_000);
+
+  it('after a crash, restores the join of its last save: outcomes of predictions waiting then are still joined', async () => {
+    await host.stop();
+    const waiting = host.service.pipeline.awaitingLabels;
+    // As after a crash: batches were stored after the join was last saved (its read positions are older).
+    await host.db.query(`UPDATE mgov_monitoring.label_join_snapshots_v1 SET offsets = '[]'`);
+    host = await host.start();
+    expect(host.service.pipeline.awaitingLabels).toBe(waiting);
+    const unlabelled = [n - 3, n - 4, n - 6].find((k) => k % 5 !== 0)!;
+    await client.outcome({ predictionId: `${model}-p${unlabelled}`, groundTruth: '0' });
+    await client.flush();
+    await waitFor(async () => host.service.pipeline.awaitingLabels === waiting - 1, 60_000);
   }, 180_000);
 
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {

@@ -60,6 +60,7 @@ interface BatchProgress {
 const WATERMARK_TICK_MS = 1_000;
 const DEFAULT_LATENESS_MS = 10_000;
 const DEFAULT_FUTURE_SKEW_MS = 5 * 60_000;
+const DEFAULT_JOIN_CHECKPOINT_MS = 60_000;
 
 interface Monitor {
   readonly key: string;
@@ -87,6 +88,8 @@ export interface PipelineOptions {
   readonly allowedLatenessMs?: number;
   /** Event times further ahead of the clock than this do not move the watermark (a producer's wrong clock). */
   readonly maxFutureSkewMs?: number;
+  /** How often the label join is saved with a batch's commit (0: with every batch); a graceful stop saves it too. */
+  readonly joinCheckpointMs?: number;
 }
 
 /**
@@ -111,6 +114,8 @@ export class MonitoringPipeline {
   private streamPositionsFromRings = true;
   /** Batches and watermark ticks run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
+  /** When the label join was last saved with a batch (clock time). */
+  private joinSavedAt: number;
 
   constructor(
     private readonly runtime: ServiceRuntime,
@@ -124,6 +129,7 @@ export class MonitoringPipeline {
     this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
     this.tables = pipelineTables(runtime.schema);
     this.watermark = new Watermark(options.allowedLatenessMs ?? DEFAULT_LATENESS_MS, options.maxFutureSkewMs ?? DEFAULT_FUTURE_SKEW_MS);
+    this.joinSavedAt = runtime.clock.now();
   }
 
   async start(): Promise<void> {
@@ -159,8 +165,8 @@ export class MonitoringPipeline {
 
   /**
    * The predictions waiting for a label, saved with the read positions they belong to: a graceful
-   * stop loses none. After a crash the positions moved on and the saved join is not used (the
-   * labels of predictions before the crash are then not counted; the expired gauge shows how many).
+   * stop loses none. Batches save it too, every `joinCheckpointMs`, so after a crash the join of
+   * the last save comes back (see restoreJoin).
    */
   private async saveJoin(): Promise<void> {
     await this.runtime.db.transaction((tx) => this.tables.saveJoin(tx, saveLabelJoin(this.join)))
@@ -168,15 +174,19 @@ export class MonitoringPipeline {
       .catch((error: unknown) => log.warn({ err: error }, 'the label join was not saved; outcomes of waiting predictions will not be joined after the restart'));
   }
 
+  /**
+   * The saved join, if any. Saved at the read positions of the last commit (a graceful stop, or a
+   * checkpoint as the last batch), it is exactly what was waiting. Older (a crash after batches
+   * that did not save it) it still holds every prediction waiting then: their outcomes are joined;
+   * predictions read after it wait for nothing, so their labels are lost; entries whose outcome was
+   * joined since wait until they expire (their outcome is not read again, so nothing counts twice).
+   */
   private async restoreJoin(tx: Sql): Promise<void> {
-    const saved = await this.tables.takeJoin(tx);
+    const saved = await this.tables.savedJoin(tx);
     if (saved === undefined) return;
-    if ('stale' in saved) {
-      log.warn('the saved label join is older than the last stored batch (the service did not stop cleanly): starting with an empty join');
-      return;
-    }
     this.join = restoreLabelJoin(saved.snapshot, this.options.outcomeHorizonMs, this.options.maxAwaitingLabels);
-    log.info({ waiting: this.join.size }, 'label join restored');
+    if (saved.current) log.info({ waiting: this.join.size }, 'label join restored');
+    else log.warn({ waiting: this.join.size }, 'label join restored from its last save, older than the last stored batch (the service did not stop cleanly): labels of predictions read since are lost');
   }
 
   /** A model's policy changed: its versions start new rings under it. */
@@ -264,6 +274,7 @@ export class MonitoringPipeline {
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
     await this.storeRings(tx, touched.monitors);
     await this.tables.storeOffsets(tx, last.values());
+    await this.checkpointJoin(tx);
     if (dead.length > 0) {
       // Before the commit: if it fails, the batch comes again and so do its dead letters (at least once).
       await this.runtime.bus.publish(Topics.dlq, dead.map(({ message: m, reason, code }) => ({
@@ -332,6 +343,14 @@ export class MonitoringPipeline {
       }
     }
     return null;
+  }
+
+  /** Saves the join with the batch (same commit, so at its read positions) when the last save is old enough. */
+  private async checkpointJoin(tx: Sql): Promise<void> {
+    const now = this.runtime.clock.now();
+    if (now - this.joinSavedAt < (this.options.joinCheckpointMs ?? DEFAULT_JOIN_CHECKPOINT_MS)) return;
+    await this.tables.saveJoin(tx, saveLabelJoin(this.join));
+    this.joinSavedAt = now;
   }
 
   private storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {

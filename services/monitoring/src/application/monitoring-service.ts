@@ -23,6 +23,11 @@ export interface MonitoringOptions {
   readonly allowedLatenessMs?: number;
   /** Event times further ahead of the clock than this do not move the stream's event time (default 5 min). */
   readonly maxFutureSkewMs?: number;
+  /**
+   * How often the label join is saved with a batch (default 60 s; 0: with every batch). After a
+   * crash, the join of the last save comes back; labels of predictions made since are lost.
+   */
+  readonly joinCheckpointMs?: number;
 }
 
 
@@ -55,6 +60,7 @@ export class MonitoringService {
       maxAwaitingLabels: options.maxAwaitingLabels ?? 200_000,
       allowedLatenessMs: options.allowedLatenessMs,
       maxFutureSkewMs: options.maxFutureSkewMs,
+      joinCheckpointMs: options.joinCheckpointMs,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

@@ -6,6 +6,7 @@ export const MONITORING_ENV = {
   maxAwaitingLabels: 'MGOV_MONITORING_MAX_AWAITING_LABELS',
   allowedLatenessMs: 'MGOV_MONITORING_ALLOWED_LATENESS_MS',
   maxFutureSkewMs: 'MGOV_MONITORING_MAX_FUTURE_SKEW_MS',
+  joinCheckpointMs: 'MGOV_MONITORING_JOIN_CHECKPOINT_MS',
 } as const;
 
 export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
@@ -18,6 +19,6 @@ export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.Process
     return value;
   };
   return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0),
-    maxFutureSkewMs: read('maxFutureSkewMs', 0),
+    maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0),
   };
 }

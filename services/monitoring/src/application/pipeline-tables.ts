@@ -42,7 +42,7 @@ export function partitionRange(messages: readonly ReceivedMessage[]): { first: M
 /**
  * What the monitoring pipeline keeps in PostgreSQL beside its event streams: each model version's
  * window ring, how far each partition was read (both written in each batch's transaction), and
- * the label join saved at a graceful stop with the read positions it belongs to.
+ * the label join saved with the read positions it belongs to (at a graceful stop, and with a batch now and then).
  */
 export function pipelineTables(schema: string) {
   const rings = `${schema}.window_rings_v2`;
@@ -101,13 +101,11 @@ export function pipelineTables(schema: string) {
       await tx.query(`INSERT INTO ${joins} VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET offsets = EXCLUDED.offsets, snapshot = EXCLUDED.snapshot`, [await positions(tx), snapshot]);
     },
 
-    /** The saved join, once (it is deleted), and only if nothing was read since it was saved. */
-    async takeJoin(tx: Sql): Promise<{ snapshot: Buffer } | { stale: true } | undefined> {
+    /** The saved join, and whether it was saved at the read positions stored last (nothing read since). */
+    async savedJoin(tx: Sql): Promise<{ snapshot: Buffer; current: boolean } | undefined> {
       const [saved] = await tx.query<{ offsets: string; snapshot: Buffer | Uint8Array }>(`SELECT offsets, snapshot FROM ${joins} WHERE id = 1`);
       if (!saved) return undefined;
-      await tx.query(`DELETE FROM ${joins} WHERE id = 1`);
-      if (saved.offsets !== (await positions(tx))) return { stale: true };
-      return { snapshot: Buffer.isBuffer(saved.snapshot) ? saved.snapshot : Buffer.from(saved.snapshot) };
+      return { snapshot: Buffer.isBuffer(saved.snapshot) ? saved.snapshot : Buffer.from(saved.snapshot), current: saved.offsets === (await positions(tx)) };
     },
   };
 }
