@@ -23,6 +23,7 @@ const APPENDS_PER_STATEMENT = 500;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const PREDICTIONS = Topics.predictions;
+const OUTCOMES = Topics.outcomes;
 
 /** The monitors a batch counted into, each once (a flag per monitor: cheaper than a Set on every event). */
 class Touched {
@@ -126,7 +127,7 @@ export class MonitoringPipeline {
   ) {
     this.options = options;
     this.join = new LabelJoin(options.outcomeHorizonMs, options.maxAwaitingLabels);
-    this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1));
+    this.reader = new PredictionReader(runtime.codec.writerFingerprint('Prediction', 1), runtime.codec.writerFingerprint('Outcome', 1));
     this.tables = pipelineTables(runtime.schema);
     this.watermark = new Watermark(options.allowedLatenessMs ?? DEFAULT_LATENESS_MS, options.maxFutureSkewMs ?? DEFAULT_FUTURE_SKEW_MS);
     this.joinSavedAt = runtime.clock.now();
@@ -312,11 +313,16 @@ export class MonitoringPipeline {
           this.reader.features(value, header, monitor?.keys ?? null, monitor?.observation ?? null);
           idKeyOfBytes(value, header.idStart, header.idEnd, this.idKey);
           this.watermark.saw(header.eventTime, this.runtime.clock.now());
+        } else if (message.topic === OUTCOMES && this.reader.acceptsOutcome(value)) {
+          const outcome = this.reader.outcome(value);
+          this.onOutcome(idKeyOfBytes(value, outcome.idStart, outcome.idEnd, this.idKey), outcome.groundTruth, outcome.eventTime, touched);
+          batch.counted += 1;
+          continue;
         } else {
           const decoded = this.decode(message);
           if (decoded.outcome) {
             batch.counted += 1;
-            this.onOutcome(decoded.outcome, touched);
+            this.onOutcome(idKeyOf(decoded.outcome.predictionId, this.idKey), decoded.outcome.groundTruth, decoded.outcome.eventTime, touched);
             continue;
           }
           prediction = decoded.prediction!;
@@ -432,12 +438,12 @@ export class MonitoringPipeline {
     return closed;
   }
 
-  private onOutcome(outcome: Outcome, touched: Touched): void {
-    const target = this.join.outcome(idKeyOf(outcome.predictionId, this.idKey), outcome.groundTruth, outcome.eventTime);
+  private onOutcome(key: IdKey, groundTruth: string, eventTime: number, touched: Touched): void {
+    const target = this.join.outcome(key, groundTruth, eventTime);
     if (target === null) return;
     const monitor = this.monitorIfKnown(target.modelName, target.modelVersion);
     if (!monitor) return;
-    addLabelToRing(monitor.ring, monitor.layout, target, outcome.groundTruth, monitor.policy.performance.positiveClass);
+    addLabelToRing(monitor.ring, monitor.layout, target, groundTruth, monitor.policy.performance.positiveClass);
     touched.add(monitor);
   }
 

@@ -23,6 +23,21 @@ export interface PredictionHeader {
   readonly idEnd: number;
 }
 
+/** Where an outcome's prediction id is, and what it says. */
+export interface OutcomeFields {
+  readonly idStart: number;
+  readonly idEnd: number;
+  readonly groundTruth: string;
+  readonly eventTime: number;
+}
+
+/** Single-object encoding: the magic, then the writer schema's fingerprint. */
+function framedAs(bytes: Buffer, fingerprint: Buffer): boolean {
+  if (bytes.length < HEADER || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) return false;
+  for (let i = 0; i < 8; i += 1) if (bytes[2 + i] !== fingerprint[i]) return false;
+  return true;
+}
+
 /** One family of features (numeric or categorical): names as bytes, and the index each map position had last. */
 interface FeatureNames {
   readonly names: readonly Buffer[];
@@ -117,8 +132,8 @@ function sameBytes(expected: Buffer, bytes: Buffer, start: number, end: number):
   return true;
 }
 
-function malformed(message: string): Undecodable {
-  return new Undecodable('CONTRACTS.MALFORMED_BODY', `mgov.inference.Prediction v1: ${message}`);
+function malformed(record: string, message: string): Undecodable {
+  return new Undecodable('CONTRACTS.MALFORMED_BODY', `mgov.inference.${record} v1: ${message}`);
 }
 
 /**
@@ -128,11 +143,15 @@ function malformed(message: string): Undecodable {
  *
  * Reads exactly what avsc reads (blocks with negative counts, unions, last key wins) and refuses
  * what it refuses (truncation, trailing bytes, bad union branches), before anything is counted:
- * a spec holds the two to the same answers on valid and corrupted messages. Other records and
- * other versions of Prediction go through the generic codec.
+ * a spec holds the two to the same answers on valid and corrupted messages. Outcome v1 messages,
+ * the rest of the monitoring stream, are read the same way (`outcome`). Other records and other
+ * versions go through the generic codec.
  */
 export class PredictionReader {
   private readonly fingerprint: Buffer;
+  private readonly outcomeFingerprint: Buffer;
+  /** The record in hand, for error messages. */
+  private record: 'Prediction' | 'Outcome' = 'Prediction';
   private bytes: Buffer = Buffer.alloc(0);
   private view: DataView = new DataView(new ArrayBuffer(0));
   /** Where `bytes` starts in `view`. */
@@ -150,20 +169,53 @@ export class PredictionReader {
   /** The header of the message in hand: one object, refilled by each `header` call. */
   private readonly current = { modelName: '', modelVersion: 0, eventTime: 0, featuresAt: 0, idStart: 0, idEnd: 0 };
 
-  constructor(fingerprint: bigint) {
+  /** The outcome in hand: one object, refilled by each `outcome` call. */
+  private readonly currentOutcome = { idStart: 0, idEnd: 0, groundTruth: '', eventTime: 0 };
+
+  /** Writer fingerprints of Prediction v1 and Outcome v1 (the two records of the monitoring stream; one reader, so its calls stay monomorphic). */
+  constructor(fingerprint: bigint, outcomeFingerprint: bigint) {
     this.fingerprint = Buffer.alloc(8);
     this.fingerprint.writeBigUInt64LE(fingerprint);
+    this.outcomeFingerprint = Buffer.alloc(8);
+    this.outcomeFingerprint.writeBigUInt64LE(outcomeFingerprint);
   }
 
   /** True when the message is framed as a Prediction v1. */
   accepts(bytes: Buffer): boolean {
-    if (bytes.length < HEADER || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) return false;
-    for (let i = 0; i < 8; i += 1) if (bytes[2 + i] !== this.fingerprint[i]) return false;
-    return true;
+    return framedAs(bytes, this.fingerprint);
+  }
+
+  /** True when the message is framed as an Outcome v1. */
+  acceptsOutcome(bytes: Buffer): boolean {
+    return framedAs(bytes, this.outcomeFingerprint);
+  }
+
+  /**
+   * An Outcome v1: where its prediction id is, its truth (interned) and event time; checked whole
+   * (the model name is skipped). Valid until the next call.
+   */
+  outcome(bytes: Buffer): OutcomeFields {
+    this.record = 'Outcome';
+    this.use(bytes);
+    this.pos = HEADER;
+    const outcome = this.currentOutcome;
+    outcome.idEnd = this.skipString();
+    outcome.idStart = outcome.idEnd - this.lastLength;
+    outcome.groundTruth = this.interned();
+    outcome.eventTime = this.long();
+    this.skipString();
+    if (this.pos !== bytes.length) throw this.malformed('trailing data');
+    if (outcome.idEnd === outcome.idStart) throw new Undecodable('MONITORING.INVALID_OUTCOME', 'predictionId is empty');
+    return outcome;
+  }
+
+  private malformed(message: string): Undecodable {
+    return malformed(this.record, message);
   }
 
   /** The fields before the features: enough to find the model version's window. Valid until the next call. */
   header(bytes: Buffer): PredictionHeader {
+    this.record = 'Prediction';
     this.use(bytes);
     this.pos = HEADER;
     const header = this.current;
@@ -193,6 +245,7 @@ export class PredictionReader {
    * `keys` is null (a model version nobody monitors: its message must still be well-formed).
    */
   features(bytes: Buffer, header: PredictionHeader, keys: LayoutKeys | null, into: Observation | null): void {
+    this.record = 'Prediction';
     this.use(bytes);
     this.pos = header.featuresAt;
     const target = keys === null ? null : into;
@@ -208,7 +261,7 @@ export class PredictionReader {
     const score = this.optionalDouble();
     const protectedAttributes = this.protectedAttributes();
     const groundTruth = this.optionalString();
-    if (this.pos !== bytes.length) throw malformed('trailing data');
+    if (this.pos !== bytes.length) throw this.malformed('trailing data');
     if (header.idEnd === header.idStart || header.modelName === '') {
       throw new Undecodable('MONITORING.INVALID_PREDICTION', 'predictionId and modelName must not be empty');
     }
@@ -230,13 +283,13 @@ export class PredictionReader {
         if (branch === 1) {
           // Read in place into the observation: a double returned from a call is a heap number per feature.
           const pos = this.pos;
-          if (pos + 8 > this.bytes.length) throw malformed('truncated buffer');
+          if (pos + 8 > this.bytes.length) throw this.malformed('truncated buffer');
           this.pos = pos + 8;
           if (index >= 0 && into !== null) {
             const value = this.view.getFloat64(this.viewOffset + pos, true);
             into.numeric[index] = Number.isFinite(value) ? value : Number.NaN;
           }
-        } else if (branch !== 0) throw malformed(`invalid union branch ${branch}`);
+        } else if (branch !== 0) throw this.malformed(`invalid union branch ${branch}`);
         else if (index >= 0 && into !== null) into.numeric[index] = Number.NaN;
       }
     }
@@ -265,7 +318,7 @@ export class PredictionReader {
               into.unseen[index] = category === UNSEEN ? value : '';
             }
           }
-        } else if (branch !== 0) throw malformed(`invalid union branch ${branch}`);
+        } else if (branch !== 0) throw this.malformed(`invalid union branch ${branch}`);
         else if (index >= 0 && into !== null) {
           into.category[index] = MISSING;
           into.unseen[index] = '';
@@ -320,7 +373,7 @@ export class PredictionReader {
     const count = this.long();
     if (count >= 0) return count;
     // A negative count is followed by the block's size in bytes, which a reader may ignore.
-    if (this.long() < 0) throw malformed('negative block size');
+    if (this.long() < 0) throw this.malformed('negative block size');
     return -count;
   }
 
@@ -332,9 +385,9 @@ export class PredictionReader {
 
   private skipString(): number {
     const length = this.long();
-    if (length < 0) throw malformed('negative string length');
+    if (length < 0) throw this.malformed('negative string length');
     const end = this.pos + length;
-    if (end > this.bytes.length) throw malformed('truncated buffer');
+    if (end > this.bytes.length) throw this.malformed('truncated buffer');
     this.pos = end;
     this.lastLength = length;
     return end;
@@ -348,20 +401,20 @@ export class PredictionReader {
   private optionalString(): string | null {
     const branch = this.long();
     if (branch === 0) return null;
-    if (branch !== 1) throw malformed(`invalid union branch ${branch}`);
+    if (branch !== 1) throw this.malformed(`invalid union branch ${branch}`);
     return this.interned();
   }
 
   private optionalDouble(): number | null {
     const branch = this.long();
     if (branch === 0) return null;
-    if (branch !== 1) throw malformed(`invalid union branch ${branch}`);
+    if (branch !== 1) throw this.malformed(`invalid union branch ${branch}`);
     return this.double();
   }
 
   private double(): number {
     const pos = this.pos;
-    if (pos + 8 > this.bytes.length) throw malformed('truncated buffer');
+    if (pos + 8 > this.bytes.length) throw this.malformed('truncated buffer');
     this.pos = pos + 8;
     return this.view.getFloat64(this.viewOffset + pos, true);
   }
@@ -380,13 +433,13 @@ export class PredictionReader {
   private longerLong(): number {
     const bytes = this.bytes;
     let pos = this.pos;
-    if (pos >= bytes.length) throw malformed('truncated buffer');
+    if (pos >= bytes.length) throw this.malformed('truncated buffer');
     let byte = bytes[pos++]!;
     let n = byte & 0x7f;
     let scale = 128;
     while (byte & 0x80) {
-      if (pos >= bytes.length) throw malformed('truncated buffer');
-      if (scale > 2 ** 63) throw malformed('varint longer than 10 bytes');
+      if (pos >= bytes.length) throw this.malformed('truncated buffer');
+      if (scale > 2 ** 63) throw this.malformed('varint longer than 10 bytes');
       byte = bytes[pos++]!;
       n += (byte & 0x7f) * scale;
       scale *= 128;

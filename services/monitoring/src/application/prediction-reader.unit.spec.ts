@@ -1,4 +1,4 @@
-import { avroCodec, type Prediction } from '@mgov/contracts';
+import { avroCodec, type Outcome, type Prediction } from '@mgov/contracts';
 import { emptyObservation, layoutOf, type Observation, observe } from '@mgov/monitoring-domain';
 import { profileColumns } from '@mgov/stats';
 import { seededRandom } from '@mgov/testing';
@@ -9,7 +9,7 @@ const regions = ['north', 'south', 'east', 'west'];
 const training = Array.from({ length: 500 }, (_, i) => ({ income: (i * 37) % 1_000, age: 18 + (i % 60), region: regions[i % 4]!, tier: i % 3 === 0 ? 'gold' : 'basic' }));
 const layout = layoutOf(profileColumns(training));
 const keys = layoutKeys(layout);
-const reader = new PredictionReader(codec.writerFingerprint('Prediction', 1));
+const reader = new PredictionReader(codec.writerFingerprint('Prediction', 1), codec.writerFingerprint('Outcome', 1));
 
 /** Predictions a real inference service may send: missing, non-finite, unknown, reordered and unicode values included. */
 function prediction(rand: () => number, i: number): Prediction {
@@ -146,5 +146,56 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
     expect(() => reader.features(truncated, reader.header(truncated), null, null)).toThrow(expect.objectContaining({ code: 'CONTRACTS.MALFORMED_BODY' }));
     expect(reader.accepts(codec.encode('Outcome', { predictionId: 'p', groundTruth: '1', eventTime: 1, modelName: '' }))).toBe(false);
     expect(reader.accepts(Buffer.from('not avro at all'))).toBe(false);
+  });
+});
+
+describe('PredictionReader: Outcome v1 bytes without decoding them', () => {
+  const outcomeOf = (rand: () => number, i: number): Outcome => ({
+    predictionId: `p-${i}-${['', 'ü', '🙂'][i % 3]}`, groundTruth: ['1', '0', 'approve', ''][Math.floor(rand() * 4)]!,
+    eventTime: 1_790_000_000_000 + Math.floor(rand() * 1e9), modelName: ['', 'loans', 'crédit'][i % 3]!,
+  });
+  const read = (bytes: Buffer): { id: string; groundTruth: string; eventTime: number } | { code: string } => {
+    try {
+      const fields = reader.outcome(bytes);
+      return { id: bytes.toString('utf8', fields.idStart, fields.idEnd), groundTruth: fields.groundTruth, eventTime: fields.eventTime };
+    } catch (error) {
+      return { code: (error as { code?: string }).code ?? 'no code' };
+    }
+  };
+  const decoded = (bytes: Buffer): { id: string; groundTruth: string; eventTime: number } | { code: string } => {
+    try {
+      const { predictionId, groundTruth, eventTime } = codec.decode<Outcome>(bytes).value;
+      return predictionId === '' ? { code: 'MONITORING.INVALID_OUTCOME' } : { id: predictionId, groundTruth, eventTime };
+    } catch (error) {
+      return { code: (error as { code?: string }).code ?? 'no code' };
+    }
+  };
+
+  it('reads what the codec decodes, and agrees with it on 20,000 corrupted outcomes', () => {
+    const rand = seededRandom(5);
+    let refused = 0;
+    for (let i = 0; i < 2_000; i += 1) {
+      const bytes = codec.encode('Outcome', outcomeOf(rand, i));
+      expect(reader.acceptsOutcome(bytes)).toBe(true);
+      expect(reader.accepts(bytes)).toBe(false);
+      expect(read(bytes)).toEqual(decoded(bytes));
+    }
+    for (let i = 0; i < 20_000; i += 1) {
+      const bytes = Buffer.from(codec.encode('Outcome', outcomeOf(rand, i)));
+      bytes[10 + Math.floor(rand() * (bytes.length - 10))] = Math.floor(rand() * 256);
+      const generic = decoded(bytes);
+      if ('code' in generic) {
+        refused += 1;
+        expect(read(bytes)).toEqual({ code: expect.any(String) });
+      } else expect(read(bytes)).toEqual(generic);
+    }
+    expect(refused).toBeGreaterThan(1_000);
+  });
+
+  it('refuses every truncation, trailing bytes and an empty prediction id, with a stable code naming the record', () => {
+    const bytes = codec.encode('Outcome', outcomeOf(seededRandom(8), 1));
+    for (let end = 10; end < bytes.length; end += 1) expect(read(bytes.subarray(0, end))).toEqual({ code: 'CONTRACTS.MALFORMED_BODY' });
+    expect(() => reader.outcome(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/mgov\.inference\.Outcome v1: trailing data/);
+    expect(read(codec.encode('Outcome', { ...outcomeOf(seededRandom(8), 1), predictionId: '' }))).toEqual({ code: 'MONITORING.INVALID_OUTCOME' });
   });
 });
