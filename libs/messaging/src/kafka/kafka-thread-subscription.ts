@@ -3,7 +3,7 @@ import { dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
-import { deliverUntilHandled } from '../redelivery';
+import { deliverUntilHandled, pause } from '../redelivery';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
 import { type PackedBatch, unpackBatch } from './packed-batch';
 
@@ -14,56 +14,88 @@ import { type PackedBatch, unpackBatch } from './packed-batch';
  */
 const AHEAD = 2;
 const STOP_TIMEOUT_MS = 30_000;
+/** A thread that died is replaced after this pause (and again, if the new one cannot join either). */
+const RESTART_PAUSE_MS = 1_000;
 /**
  * The thread's heap holds one fetch's decoded messages (the fetched bytes are outside it): capped, as
  * a deployment caps the process heap, or V8 grows it lazily toward the machine's memory.
  */
 const THREAD_HEAP_MB = 48;
 
+/** One fetch thread: a worker, and whether it is gone. */
+interface FetchThread {
+  readonly worker: Worker;
+  readonly exit: Promise<void>;
+  exited: boolean;
+}
+
 /**
  * A batch subscription whose fetching runs on a worker thread (kafka-fetch-thread): kafkajs fetches
  * and decodes the next batches while this thread handles the current one, which on one thread
- * happen one after the other. Semantics as kafkaSubscription's batch mode: one batch at a time in
- * order, retried whole until handled, its offsets committed only after.
+ * happen one after the other. Semantics as kafkaSubscription's batch mode: batches in order per
+ * partition, retried whole until handled, their offsets committed only after. A thread that dies
+ * is replaced; what it fetched and did not commit comes again (at least once).
  */
 export async function kafkaThreadSubscription(
   kafka: Omit<FetchThreadSettings, 'groupId' | 'topics' | 'fromBeginning' | 'ahead'>,
   options: SubscriptionOptions & { readonly handleBatch: NonNullable<SubscriptionOptions['handleBatch']> },
-  settings: { readonly retryBackoffMs: number; readonly log: Logger },
+  settings: { readonly retryBackoffMs: number; readonly log: Logger; /** The thread's entry (tests); kafka-fetch-thread beside this file by default. */ readonly entry?: string },
 ): Promise<Subscription> {
   const log = settings.log.child({ groupId: options.groupId, fetchThread: true });
   const stopping = new AbortController();
   const data: FetchThreadSettings = { ...kafka, groupId: options.groupId, topics: [...options.topics], fromBeginning: options.fromBeginning ?? false, ahead: AHEAD };
-  const worker = new Worker(threadEntry(), { workerData: data, execArgv: threadExecArgv(), resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
-  const tell = (message: ToFetchThread) => worker.postMessage(message);
-  const waiting: Array<{ readonly id: number; readonly batch: PackedBatch }> = [];
+  const waiting: Array<{ readonly thread: FetchThread; readonly id: number; readonly batch: PackedBatch }> = [];
   let handling: Promise<void> | undefined;
-  let exited = false;
+  let current: FetchThread | undefined;
+  let joinedOnce = false;
 
-  const exit = new Promise<void>((resolve) => worker.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
-  const joined = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: FromFetchThread) => {
-      if (message.kind === 'joined') resolve();
-      else if (message.kind === 'failed') reject(new Error(`the Kafka fetch thread could not start: ${message.message}`));
-      else if (message.kind === 'batch') {
-        waiting.push(message);
-        handling ??= handleWaiting().finally(() => (handling = undefined));
-      }
-      // It committed and left its group: nothing of it is needed any more.
-      else void worker.terminate();
+  /** A new thread, current from now on; resolves once it joined the group. */
+  function startThread(): Promise<void> {
+    const worker = new Worker(settings.entry ?? threadEntry(), {
+      workerData: data, execArgv: threadExecArgv(settings.entry), resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
     });
-    worker.on('error', (error) => {
-      log.error({ err: error }, 'the Kafka fetch thread failed; this subscription receives nothing more');
-      reject(error);
+    let markExited = () => undefined as void;
+    const thread: FetchThread = { worker, exited: false, exit: new Promise<void>((resolve) => (markExited = resolve)) };
+    worker.once('exit', () => {
+      thread.exited = true;
+      markExited();
     });
-    void exit.then(() => {
-      reject(new Error('the Kafka fetch thread exited before joining its group'));
-      if (!stopping.signal.aborted) log.error('the Kafka fetch thread exited; this subscription receives nothing more');
+    current = thread;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromFetchThread) => {
+        if (message.kind === 'joined') {
+          joinedOnce = true;
+          resolve();
+        } else if (message.kind === 'failed') reject(new Error(`the Kafka fetch thread could not start: ${message.message}`));
+        else if (message.kind === 'batch') {
+          if (thread !== current) return;
+          waiting.push({ thread, id: message.id, batch: message.batch });
+          handling ??= handleWaiting().finally(() => (handling = undefined));
+        }
+        // It committed and left its group: nothing of it is needed any more.
+        else void worker.terminate();
+      });
+      worker.on('error', (error) => {
+        log.error({ err: error }, 'the Kafka fetch thread failed');
+        reject(error);
+      });
+      void thread.exit.then(() => {
+        reject(new Error('the Kafka fetch thread exited before joining its group'));
+        if (!stopping.signal.aborted && thread === current && joinedOnce) void replace(thread);
+      });
     });
-  });
+  }
+
+  /** The thread died: its batches not begun are dropped (not committed, the group fetches them again), and another starts. */
+  async function replace(dead: FetchThread): Promise<void> {
+    log.error('the Kafka fetch thread stopped unexpectedly; starting another (what it fetched and did not commit comes again)');
+    for (let i = waiting.length - 1; i >= 0; i -= 1) if (waiting[i]!.thread === dead) waiting.splice(i, 1);
+    await handling;
+    await pause(RESTART_PAUSE_MS, stopping.signal);
+    if (stopping.signal.aborted) return;
+    // A thread that cannot join exits in turn, and is replaced in turn.
+    startThread().catch((error: unknown) => log.error({ err: error }, 'the replacement Kafka fetch thread did not join its group'));
+  }
 
   /** Until none is waiting: all waiting batches to the handler at once (in arrival order, so each partition's in offset order). */
   async function handleWaiting(): Promise<void> {
@@ -72,16 +104,16 @@ export async function kafkaThreadSubscription(
       const messages = taken.length === 1 ? unpackBatch(taken[0]!.batch) : taken.flatMap(({ batch }) => unpackBatch(batch));
       const last = messages[messages.length - 1]!;
       const handled = await deliverUntilHandled(last, () => options.handleBatch(messages), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log });
-      if (!handled || exited) return;
-      for (const { id } of taken) tell({ kind: 'handled', id });
+      if (!handled) return;
+      for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
     }
   }
 
   try {
-    await joined;
+    await startThread();
   } catch (error) {
     stopping.abort();
-    await worker.terminate();
+    await current?.worker.terminate();
     throw error;
   }
 
@@ -92,9 +124,10 @@ export async function kafkaThreadSubscription(
         stopping.abort();
         // The batch in hand finishes (and is committed); batches not begun are left to the group.
         await handling;
-        if (!exited) tell({ kind: 'stop' });
-        const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-        await exit;
+        const thread = current!;
+        if (!thread.exited) thread.worker.postMessage({ kind: 'stop' } satisfies ToFetchThread);
+        const timeout = setTimeout(() => void thread.worker.terminate(), STOP_TIMEOUT_MS);
+        await thread.exit;
         clearTimeout(timeout);
       })();
       return stopped;
@@ -108,8 +141,8 @@ function threadEntry(): string {
 }
 
 /** Running from TypeScript sources, the thread needs the same loader (tools/register.js) this process has. */
-function threadExecArgv(): string[] | undefined {
-  if (extname(__filename) !== '.ts') return undefined;
+function threadExecArgv(entry = threadEntry()): string[] | undefined {
+  if (extname(entry) !== '.ts') return undefined;
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const register = join(dir, 'tools', 'register.js');
     if (existsSync(register)) return ['-r', register];
