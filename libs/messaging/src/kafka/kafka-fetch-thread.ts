@@ -7,9 +7,9 @@ import { logger } from '@mgov/telemetry';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
 import { kafkaLogCreator } from './kafka-log';
 import { nextOffset } from './kafka-message';
+import { groupJoined } from './kafka-subscription';
 import { packBatch } from './packed-batch';
 
-const JOIN_TIMEOUT_MS = 60_000;
 /** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
 const HEARTBEAT_WHILE_WAITING_MS = 1_000;
 
@@ -79,15 +79,7 @@ async function stop(): Promise<void> {
 async function start(): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topics: [...settings.topics], fromBeginning: settings.fromBeginning });
-  const joined = new Promise<void>((resolve) => {
-    const timer = setTimeout(done, JOIN_TIMEOUT_MS);
-    const removeListener = consumer.on(consumer.events.GROUP_JOIN, done);
-    function done() {
-      clearTimeout(timer);
-      removeListener();
-      resolve();
-    }
-  });
+  const joined = groupJoined(consumer);
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: 1,

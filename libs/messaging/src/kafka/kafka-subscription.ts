@@ -81,7 +81,7 @@ export async function kafkaSubscription(
 
 // Resolving subscribe() only once the consumer is in its group keeps `fromBeginning: false`
 // meaningful for messages published right after subscribe() returns.
-function groupJoined(consumer: Consumer): Promise<void> {
+export function groupJoined(consumer: Consumer): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, JOIN_TIMEOUT_MS);
     const removeListener = consumer.on(consumer.events.GROUP_JOIN, done);
