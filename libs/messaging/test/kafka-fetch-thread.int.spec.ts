@@ -48,4 +48,28 @@ describe('kafka fetch thread', () => {
       await subscription.stop();
     }
   }, 120_000);
+
+  it('reads a backlog of tiny messages: a fetch of them is many objects, and the thread does not run out of heap', async () => {
+    // Given 600,000 messages of 60 bytes (an 8 MiB fetch of them is ~130,000 decoded messages)
+    const { topic, group } = names('thread-tiny');
+    await bus.ensureTopics([topic]);
+    const value = Buffer.alloc(60, 7);
+    for (let i = 0; i < 60; i += 1) await bus.publish(topic, Array.from({ length: 10_000 }, () => ({ key: '', value })));
+    let seen = 0;
+
+    // When a subscription reads them through a fetch thread
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId: group(), topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (messages) => void (seen += messages.length) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      // Then all arrive, once each: a thread that died on the way would have handed some over again
+      await waitFor(() => seen >= 600_000, 60_000, 'all 600,000 messages');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(seen).toBe(600_000);
+    } finally {
+      await subscription.stop();
+    }
+  }, 120_000);
 });

@@ -62,7 +62,11 @@ describe('review cases, quarantine release and retraining runs (retraining as it
     const m = model('cases');
     const first = driftAlert(m, 'warn');
     await rt.publish('monitoring', first, first, driftAlert(m, 'warn'));
-    const [row] = await until('two alerts on one case', async () => ((await caseOf(m))[0]?.alert_ids.length === 2 ? caseOf(m) : undefined));
+    // The alerts may overtake the registry's ModelVersionRegistered (another topic): the training data shows once it is known.
+    const [row] = await until('two alerts on one case, with its training data', async () => {
+      const [opened] = await caseOf(m);
+      return opened?.alert_ids.length === 2 && opened.dataset_version_ids.length > 0 ? caseOf(m) : undefined;
+    });
     expect(await caseOf(m)).toHaveLength(1);
     expect(row).toMatchObject({ case_id: `${m}:1:data-drift#1`, status: 'open', severity: 'warn', quarantine_status: 'none', dataset_version_ids: [`${m}-v1`] });
     expect(row!.alerts[0]).toMatchObject({ alertType: 'DataDriftDetected', evidence: { feature: 'income', metric: 'psi', threshold: 0.1 }, windowStart: expect.any(Number) });

@@ -17,10 +17,11 @@ const STOP_TIMEOUT_MS = 30_000;
 /** A thread that died is replaced after this pause (and again, if the new one cannot join either). */
 const RESTART_PAUSE_MS = 1_000;
 /**
- * The thread's heap holds one fetch's decoded messages (the fetched bytes are outside it): capped, as
- * a deployment caps the process heap, or V8 grows it lazily toward the machine's memory.
+ * The thread's heap holds a fetch's decoded messages, a few hundred bytes of objects per message
+ * whatever its size: an 8 MiB fetch of 60-byte messages needs ~100 MB (48 MB ran out, and the thread
+ * died on every retry of the same fetch; a spec covers it). A cap, not a working size.
  */
-const THREAD_HEAP_MB = 48;
+const THREAD_HEAP_MB = 256;
 
 /** One fetch thread: a worker, and whether it is gone. */
 interface FetchThread {
