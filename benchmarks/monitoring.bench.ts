@@ -113,7 +113,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const profile = profileColumns(trainingRows(5_000));
-  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000 });
+  // BENCH_FETCH_THREAD=1: the service fetches on a thread of its own (MGOV_MONITORING_FETCH_THREAD).
+  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: process.env.BENCH_FETCH_THREAD === '1' });
   for (let i = 0; i < MODELS; i += 1) await registerModelVersion(host.bus, { modelName: benchModel(i), version: 1, profile, metrics: { accuracy: 0.8, f1: 0.8 } });
   await registerModelVersion(host.bus, { modelName: 'bench-latency', version: 1, profile, metrics: { accuracy: 0.8 } });
   for (;;) {

@@ -26,7 +26,8 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
 
   beforeAll(async () => {
     // The label join is saved with every batch here (joinCheckpointMs 0): what a crash would find is checked below.
-    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100, allowedLatenessMs: 500, joinCheckpointMs: 0 });
+    // Fetching on a thread of its own (off by default), so these specs hold for that path too.
+    host = await monitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 100, allowedLatenessMs: 500, joinCheckpointMs: 0, fetchThread: true });
     client = new InferenceClient({ transport: { kind: 'kafka', brokers: brokers! }, batchSize: 500 });
     await registerModelVersion(host.bus, { modelName: model, version: 1, profile, metrics: { accuracy: 0.95, f1: 0.95 } });
     await waitFor(() => host.service.monitoredVersion(model, 1).then(() => true, () => false), 90_000);

@@ -28,6 +28,8 @@ export interface MonitoringOptions {
    * crash, the join of the last save comes back; labels of predictions made since are lost.
    */
   readonly joinCheckpointMs?: number;
+  /** Kafka: fetch on a thread of its own (default off; see PipelineOptions.fetchThread). */
+  readonly fetchThread?: boolean;
 }
 
 
@@ -61,6 +63,7 @@ export class MonitoringService {
       allowedLatenessMs: options.allowedLatenessMs,
       maxFutureSkewMs: options.maxFutureSkewMs,
       joinCheckpointMs: options.joinCheckpointMs,
+      fetchThread: options.fetchThread,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

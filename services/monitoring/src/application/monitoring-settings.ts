@@ -8,6 +8,7 @@ export const MONITORING_ENV = {
   maxFutureSkewMs: 'MGOV_MONITORING_MAX_FUTURE_SKEW_MS',
   joinCheckpointMs: 'MGOV_MONITORING_JOIN_CHECKPOINT_MS',
 } as const;
+export const MONITORING_FETCH_THREAD_ENV = 'MGOV_MONITORING_FETCH_THREAD';
 
 export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
   const read = (key: keyof typeof MONITORING_ENV, min: number): number | undefined => {
@@ -18,7 +19,11 @@ export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.Process
     if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
     return value;
   };
+  const fetchThread = env[MONITORING_FETCH_THREAD_ENV]?.trim();
+  if (fetchThread !== undefined && fetchThread !== '' && fetchThread !== 'true' && fetchThread !== 'false') {
+    throw new Error(`${MONITORING_FETCH_THREAD_ENV} must be true or false, got ${JSON.stringify(fetchThread)}`);
+  }
   return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0),
-    maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0),
+    maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0), fetchThread: fetchThread === 'true',
   };
 }
