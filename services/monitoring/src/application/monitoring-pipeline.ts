@@ -12,7 +12,7 @@ import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './la
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
 import { partitionKey, partitionRange, pipelineTables, type PipelineTables, type StreamPosition } from './pipeline-tables';
-import { layoutKeys, type LayoutKeys, type PredictionHeader, PredictionReader, Undecodable } from './prediction-reader';
+import { type LayoutKeys, type PredictionHeader, PredictionReader, SharedLayoutKeys, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
 
@@ -108,6 +108,7 @@ export class MonitoringPipeline {
   /** By model name, then version; null while a version is not (yet) known to monitoring. */
   private readonly monitors = new Map<string, Map<number, Monitor | null>>();
   private readonly reader: PredictionReader;
+  private readonly keys = new SharedLayoutKeys();
   /** Scratch for the message in hand (one at a time). */
   private readonly idKey: IdKey = { a: 0, b: 0 };
   private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: 0, predictedClass: null, score: null, protectedAttributes: {} };
@@ -417,7 +418,7 @@ export class MonitoringPipeline {
     const layout = layoutOf(known.baseline);
     const stored = await this.tables.ring(tx, modelName, version);
     const ring = stored && stored.policyVersion === policy.version ? stored.ring : newRing(layout, policy);
-    const monitor: Monitor = { key, version: known, layout, policy, ring, keys: layoutKeys(layout), observation: emptyObservation(layout),
+    const monitor: Monitor = { key, version: known, layout, policy, ring, keys: this.keys.of(layout), observation: emptyObservation(layout),
       joinModel: this.join.modelIndex(modelName, version),
       // The stream position stored with the ring (a policy change starts a new ring, not a new stream).
       ...(this.streamPositionsFromRings && stored?.stream ? { stream: stored.stream } : {}),

@@ -48,7 +48,6 @@ interface FeatureNames {
 
 /** A layout's feature names as bytes, matched against map keys without decoding them. */
 export interface LayoutKeys {
-  readonly layout: WindowLayout;
   readonly numeric: FeatureNames;
   readonly categorical: FeatureNames;
   /** Per categorical feature: its categories, to find a value's index without decoding it. */
@@ -62,11 +61,32 @@ function featureNames(names: readonly string[]): FeatureNames {
 
 export function layoutKeys(layout: WindowLayout): LayoutKeys {
   return {
-    layout,
     numeric: featureNames(layout.numeric.map((f) => f.name)),
     categorical: featureNames(layout.categorical.map((f) => f.name)),
     categories: layout.categorical.map((f) => categoryTable(f.categories)),
   };
+}
+
+/** Distinct feature schemas whose keys are kept for sharing; past this, each monitor gets its own. */
+const MAX_SHARED_SCHEMAS = 10_000;
+
+/**
+ * Keys shared by every layout of the same feature schema (names, and categories in order; bin edges
+ * do not matter to them): a model's versions usually share one. Read on every message, one copy
+ * stays in the CPU's caches where one per model version would not (measured: ~15% of counting
+ * with 100 versions of one schema).
+ */
+export class SharedLayoutKeys {
+  private readonly bySchema = new Map<string, LayoutKeys>();
+
+  of(layout: WindowLayout): LayoutKeys {
+    const schema = JSON.stringify([layout.numeric.map((f) => f.name), layout.categorical.map((f) => [f.name, f.categories])]);
+    const shared = this.bySchema.get(schema);
+    if (shared !== undefined) return shared;
+    const keys = layoutKeys(layout);
+    if (this.bySchema.size < MAX_SHARED_SCHEMAS) this.bySchema.set(schema, keys);
+    return keys;
+  }
 }
 
 /**
