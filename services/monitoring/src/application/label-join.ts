@@ -213,7 +213,8 @@ export class LabelJoin {
 
   /** A prediction without a label; returns the label if its outcome came first. */
   prediction(key: IdKey, waiting: Waiting): string | null {
-    const came = this.early.find(key);
+    // Most predictions come before their outcome: without early outcomes there is nothing to look up.
+    const came = this.early.size === 0 ? -1 : this.early.find(key);
     if (came !== -1) {
       this.early.remove(came);
       return this.classes.values[this.truth[came]!] ?? null;

@@ -304,6 +304,8 @@ export class MonitoringPipeline {
    */
   private countFrom(batch: BatchProgress, from: number): { at: number; modelName: string; version: number } | null {
     const { messages, resumeAt, dead, touched, windows } = batch;
+    // The clock for the watermark's skew check, read once per pass (a batch takes well under a second).
+    const now = this.runtime.clock.now();
     for (let m = from; m < messages.length; m += 1) {
       const message = messages[m]!;
       if (resumeAt !== null && BigInt(message.offset) < (resumeAt.get(partitionKey(message)) ?? -1n)) continue;
@@ -319,7 +321,7 @@ export class MonitoringPipeline {
           if (monitor === undefined) return { at: m, modelName: header.modelName, version: header.modelVersion };
           this.reader.features(value, header, monitor?.keys ?? null, monitor?.observation ?? null);
           idKeyOfBytes(value, header.idStart, header.idEnd, this.idKey);
-          this.watermark.saw(header.eventTime, this.runtime.clock.now());
+          this.watermark.saw(header.eventTime, now);
         } else if (message.topic === OUTCOMES && this.reader.acceptsOutcome(value)) {
           const outcome = this.reader.outcome(value);
           this.onOutcome(idKeyOfBytes(value, outcome.idStart, outcome.idEnd, this.idKey), outcome.groundTruth, outcome.eventTime, touched);
@@ -337,7 +339,7 @@ export class MonitoringPipeline {
           if (monitor === undefined) return { at: m, modelName: prediction.modelName, version: prediction.modelVersion };
           if (monitor) observe(monitor.layout, prediction, monitor.observation);
           idKeyOf(prediction.predictionId, this.idKey);
-          this.watermark.saw(prediction.eventTime, this.runtime.clock.now());
+          this.watermark.saw(prediction.eventTime, now);
         }
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'UNDECODABLE';

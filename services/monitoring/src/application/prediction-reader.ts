@@ -415,6 +415,8 @@ export class PredictionReader {
 
   private interned(): string {
     const end = this.skipString();
+    // Classes are often one ASCII character ('0', '1'): no hash and no lookup for those.
+    if (this.lastLength === 1 && this.bytes[end - 1]! < 0x80) return ASCII[this.bytes[end - 1]!]!;
     return this.strings.get(this.bytes, end - this.lastLength, end);
   }
 
@@ -470,6 +472,7 @@ export class PredictionReader {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const ASCII = Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code));
 
 function growRanges(ranges: Int32Array): Int32Array {
   const grown = new Int32Array(ranges.length * 2);

@@ -74,6 +74,13 @@ export function emptyCounts(layout: WindowLayout): WindowCounts {
 
 /** Same convention as the training profile: bin i is [edges[i-1], edges[i]). */
 function binOf(value: number, edges: readonly number[]): number {
+  if (edges.length <= 16) {
+    // The number of edges at or below the value, without a branch per edge: a binary search's
+    // branches are as random as the data, and mispredicting them cost more than this whole scan.
+    let bin = 0;
+    for (let i = 0; i < edges.length; i += 1) bin += +(edges[i]! <= value);
+    return bin;
+  }
   let low = 0;
   let high = edges.length;
   while (low < high) {
