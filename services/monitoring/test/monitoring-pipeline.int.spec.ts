@@ -195,6 +195,41 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await waitFor(async () => host.service.pipeline.awaitingLabels === waiting - 1, 60_000);
   }, 180_000);
 
+  it('undoes what a failed batch did to the label join: when it comes again its predictions wait once, and its outcome joins', async () => {
+    const waiting = host.service.pipeline.awaitingLabels;
+    // Given the next write of a read position fails, once (a sequence is not rolled back with the transaction)
+    await host.db.query('CREATE SEQUENCE mgov_monitoring.fail_once');
+    await host.db.query(`CREATE FUNCTION mgov_monitoring.fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('mgov_monitoring.fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await host.db.query('CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON mgov_monitoring.pipeline_offsets_v1 FOR EACH ROW EXECUTE FUNCTION mgov_monitoring.fail_once()');
+    try {
+      // When an outcome for a waiting prediction and 10 predictions without one are published
+      const unlabelled = [n - 7, n - 8, n - 9].find((k) => k % 5 !== 0)!;
+      await client.outcome({ predictionId: `${model}-p${unlabelled}`, groundTruth: '1' });
+      for (let i = 0; i < 10; i += 1) {
+        n += 1;
+        await client.predict({ predictionId: `${model}-p${n}`, modelName: model, modelVersion: 1, eventTime: Date.UTC(2030, 0, 1) + n, numericFeatures: { income: 5 }, categoricalFeatures: { region: 'north' } });
+      }
+      await client.flush();
+      const admin = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const ends = (await Promise.all([Topics.predictions, Topics.outcomes].map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => [`${topic}:${p.partition}`, BigInt(p.high)] as const)))).flat();
+      await admin.disconnect();
+
+      // Then a batch failed and came again, everything is stored, and the join holds 10 more and one fewer
+      await waitFor(async () => {
+        const [failures] = await host.db.query<{ last_value: string }>('SELECT last_value FROM mgov_monitoring.fail_once');
+        const stored = new Map((await host.db.query<{ topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1'))
+          .map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
+        return Number(failures!.last_value) > 1 && ends.every(([partition, end]) => (stored.get(partition) ?? 0n) >= end);
+      }, 60_000, 'the failed batch stored on its second delivery');
+      expect(host.service.pipeline.awaitingLabels).toBe(waiting + 10 - 1);
+    } finally {
+      await host.db.query('DROP TRIGGER fail_once ON mgov_monitoring.pipeline_offsets_v1');
+      await host.db.query('DROP FUNCTION mgov_monitoring.fail_once(); DROP SEQUENCE mgov_monitoring.fail_once');
+    }
+  }, 180_000);
+
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {
     const events = await monitorEvents();
     await host.stop();

@@ -1,4 +1,5 @@
 import type { LabelTarget } from '@mgov/monitoring-domain';
+import { type Column, RingJournal } from './ring-journal';
 
 /** A prediction id as two independent 32-bit hashes of its UTF-8 bytes (a false match needs both to collide: ~2^-64). */
 export interface IdKey {
@@ -58,8 +59,10 @@ class IdRing {
   private head = 0;
   private used = 0;
   size = 0;
+  private readonly journal: RingJournal;
 
-  constructor(readonly capacity: number) {
+  /** `payload`: the owner's columns by slot, put back with the ids when a batch is undone. */
+  constructor(readonly capacity: number, payload: readonly Column[]) {
     this.a = new Int32Array(capacity);
     this.b = new Int32Array(capacity);
     this.eventTime = new Float64Array(capacity);
@@ -68,6 +71,7 @@ class IdRing {
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
     this.heads = new Int32Array(buckets).fill(-1);
     this.mask = buckets - 1;
+    this.journal = new RingJournal([this.a, this.b, this.eventTime, ...payload], capacity);
   }
 
   find(key: IdKey): number {
@@ -81,6 +85,13 @@ class IdRing {
   add(key: IdKey, eventTime: number, onEvict: () => void): number {
     if (this.used === this.capacity) this.dropOldest(onEvict);
     const slot = (this.head + this.used) % this.capacity;
+    const journal = this.journal;
+    if (journal.active) {
+      journal.added += 1;
+      // Past the free slots, the slot of an entry from before the batch (dropped just now) is reused: keep what it held.
+      const reused = journal.used + journal.added - 1 - this.capacity;
+      if (reused >= 0) journal.keep(reused);
+    }
     this.used += 1;
     this.a[slot] = key.a;
     this.b[slot] = key.b;
@@ -97,6 +108,70 @@ class IdRing {
     if (this.live[slot] !== 1) return;
     this.live[slot] = 0;
     this.size -= 1;
+    // An entry the batch added goes with the batch's adds when undone; one from before comes back.
+    const journal = this.journal;
+    if (journal.active && (slot - journal.head - journal.used + 2 * this.capacity) % this.capacity >= journal.added) journal.removed(slot);
+  }
+
+  /** Starts a batch: until `commit`, `rollback` brings the ring back to exactly this point. */
+  begin(): void {
+    this.journal.begin(this.head, this.used, this.size);
+  }
+
+  commit(): void {
+    this.journal.active = false;
+  }
+
+  /**
+   * Undoes the batch: its entries leave (newest first, each its bucket's newest then, and a reused
+   * slot gets back what it held), the entries it dropped from the front come back (the oldest of
+   * their buckets), and those it removed wait again. False, and the ring left as it is, only when
+   * the batch added more than the ring holds (it dropped entries of its own).
+   */
+  rollback(): boolean {
+    const journal = this.journal;
+    if (!journal.active) return true;
+    journal.active = false;
+    if (journal.dropped > journal.used) return false;
+    for (let k = journal.added - 1; k >= 0; k -= 1) {
+      const slot = (this.head + this.used - 1) % this.capacity;
+      this.heads[this.a[slot]! & this.mask] = this.next[slot]!;
+      this.next[slot] = -1;
+      if (this.live[slot] === 1) this.size -= 1;
+      this.live[slot] = 0;
+      this.used -= 1;
+      const reused = journal.used + k - this.capacity;
+      if (reused >= 0) journal.restore(reused, slot);
+    }
+    for (let k = journal.dropped - 1; k >= 0; k -= 1) {
+      this.head = (this.head - 1 + this.capacity) % this.capacity;
+      this.used += 1;
+      this.linkAsOldest(this.head);
+      if (journal.wasLive(k)) {
+        this.live[this.head] = 1;
+        this.size += 1;
+      }
+    }
+    for (let i = journal.removedCount - 1; i >= 0; i -= 1) {
+      const slot = journal.removedAt(i);
+      if (this.live[slot] === 1) continue;
+      this.live[slot] = 1;
+      this.size += 1;
+    }
+    return true;
+  }
+
+  /** Links `slot` at the end of its bucket's chain (chains run newest to oldest). */
+  private linkAsOldest(slot: number): void {
+    const bucket = this.a[slot]! & this.mask;
+    this.next[slot] = -1;
+    let at = this.heads[bucket]!;
+    if (at === -1) {
+      this.heads[bucket] = slot;
+      return;
+    }
+    while (this.next[at] !== -1) at = this.next[at]!;
+    this.next[at] = slot;
   }
 
   /** Drops entries older than `before` from the front (insertion order is close to event-time order). */
@@ -105,8 +180,11 @@ class IdRing {
   }
 
   private dropOldest(onEvict: () => void): void {
-    if (this.live[this.head] === 1) {
-      this.remove(this.head);
+    const live = this.live[this.head] === 1;
+    if (this.journal.active) this.journal.drop(live);
+    if (live) {
+      this.live[this.head] = 0;
+      this.size -= 1;
       onEvict();
     }
     this.unlink(this.head);
@@ -188,19 +266,44 @@ export class LabelJoin {
   private readonly modelIndexes = new Map<string, number>();
   private readonly countExpired = () => (this.expired += 1);
   expired = 0;
+  private expiredAtBegin = 0;
 
   constructor(private readonly horizonMs: number, capacity: number) {
-    this.awaiting = new IdRing(capacity);
     this.predicted = new Int32Array(capacity);
     this.score = new Float64Array(capacity);
     this.groups = new Int32Array(capacity);
     this.model = new Int32Array(capacity);
-    this.early = new IdRing(capacity);
+    this.awaiting = new IdRing(capacity, [this.predicted, this.score, this.groups, this.model]);
     this.truth = new Int32Array(capacity);
+    this.early = new IdRing(capacity, [this.truth]);
   }
 
   get size(): number {
     return this.awaiting.size + this.early.size;
+  }
+
+  /**
+   * A batch starts; until `commit`, `rollback` undoes what it does to the join. A batch whose
+   * transaction fails is delivered again, and the join must then be as it was before it: else its
+   * predictions would wait twice, and the outcomes it joined would find nothing the second time.
+   */
+  begin(): void {
+    this.awaiting.begin();
+    this.early.begin();
+    this.expiredAtBegin = this.expired;
+  }
+
+  commit(): void {
+    this.awaiting.commit();
+    this.early.commit();
+  }
+
+  /** The join exactly as at `begin`; false (and the join left as it is) if the batch alone overflowed it. */
+  rollback(): boolean {
+    const awaiting = this.awaiting.rollback();
+    const early = this.early.rollback();
+    if (awaiting && early) this.expired = this.expiredAtBegin;
+    return awaiting && early;
   }
 
   /** A model version's index for `prediction` (look it up once, not per prediction). */

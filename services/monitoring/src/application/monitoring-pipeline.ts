@@ -209,7 +209,12 @@ export class MonitoringPipeline {
   handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
     return this.serially(async () => {
       const started = performance.now();
-      const counted = await this.transaction((tx) => this.countAndStore(tx, messages), messages.length);
+      const counted = await this.transaction((tx) => {
+        // Until the commit, what the batch does to the label join can be undone (the batch then comes again).
+        this.join.begin();
+        return this.countAndStore(tx, messages);
+      }, messages.length);
+      this.join.commit();
       this.gauges.consumed(counted, this.join, (performance.now() - started) / 1000, this.watermark.newestEventTime, this.runtime.clock.now());
     });
   }
@@ -227,6 +232,9 @@ export class MonitoringPipeline {
       log.warn({ err: error, messages }, 'batch not stored; it will be delivered again');
       // The rings were counted in memory before the transaction failed: reload them from the last commit.
       this.monitors.clear();
+      if (!this.join.rollback()) {
+        log.warn({ messages, capacity: this.options.maxAwaitingLabels }, 'the failed batch held more predictions than the label join: its changes to the join stay (some of its predictions may wait twice)');
+      }
       // Another writer moved a monitor stream: the positions stored with the rings cannot be trusted, read the streams.
       if ((error as { code?: string }).code === 'EVENT_STORE.CONCURRENCY_CONFLICT') this.streamPositionsFromRings = false;
       throw error;
