@@ -72,4 +72,58 @@ describe('kafka fetch thread', () => {
       await subscription.stop();
     }
   }, 120_000);
+  it('shares a group with another fetch-thread subscription: a rebalance loses nothing, and each keeps every key in order', async () => {
+    // Given a topic of 4 partitions with 200 messages over 8 keys
+    const bus4 = kafkaBus({ brokers, clientId, partitions: 4, retryBackoffMs: 50 });
+    const { topic, group } = names('thread-group');
+    await bus4.ensureTopics([topic]);
+    const groupId = group();
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const publish = (from: number, count: number) => bus4.publish(topic, Array.from({ length: count }, (_, i) => {
+      const key = keys[(from + i) % keys.length]!;
+      return { key, value: text(`${key}#${from + i}`) };
+    }));
+    await publish(0, 200);
+    const subscribe = (seen: string[]) => kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING, sessionTimeoutMs: 6_000 },
+      {
+        groupId, topics: [topic], fromBeginning: true, handle: async () => undefined,
+        // A slow handler: batches are in flight when the group rebalances.
+        handleBatch: async (messages) => {
+          seen.push(...messages.map((m) => m.value.toString()));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    const seenByFirst: string[] = [];
+    const seenBySecond: string[] = [];
+    const all = () => new Set([...seenByFirst, ...seenBySecond]);
+
+    // When a second subscription joins while the first reads, the first stops, and 200 more are published
+    const first = await subscribe(seenByFirst);
+    const second = await subscribe(seenBySecond);
+    try {
+      await waitFor(() => all().size === 200, 60_000, 'the first 200 messages');
+      await first.stop();
+      await publish(200, 200);
+      await waitFor(() => all().size === 400, 60_000, 'all 400 messages');
+
+      // Then every message arrived (some maybe twice, at least once), the second took over the first's partitions,
+      // and each subscription saw each key's messages in the order they were published
+      expect(all().size).toBe(400);
+      expect(seenBySecond.filter((v) => Number(v.split('#')[1]) >= 200)).toHaveLength(200);
+      for (const seen of [seenByFirst, seenBySecond]) {
+        for (const key of keys) {
+          const order = seen.filter((v) => v.startsWith(`${key}#`)).map((v) => Number(v.split('#')[1]));
+          const firsts = order.filter((n, i) => order.indexOf(n) === i);
+          expect(firsts).toEqual([...firsts].sort((x, y) => x - y));
+        }
+      }
+    } finally {
+      await first.stop();
+      await second.stop();
+      await bus4.close();
+    }
+  }, 180_000);
 });
