@@ -27,7 +27,7 @@ export class RingJournal {
   private savedCount = 0;
 
   constructor(private readonly columns: readonly Column[], private readonly capacity: number) {
-    this.saved = columns.map((column) => new (column.constructor as new (length: number) => Column)(CHUNK));
+    this.saved = columns.map((column) => resized(column, CHUNK, 0));
   }
 
   begin(head: number, used: number, size: number): void {
@@ -43,7 +43,7 @@ export class RingJournal {
 
   /** An entry from before the batch was removed (at `slot`). */
   removed(slot: number): void {
-    if (this.removedCount === this.removedSlots.length) this.removedSlots = grown(this.removedSlots);
+    if (this.removedCount === this.removedSlots.length) this.removedSlots = resized(this.removedSlots, this.removedSlots.length * 2);
     this.removedSlots[this.removedCount] = slot;
     this.removedCount += 1;
   }
@@ -54,7 +54,7 @@ export class RingJournal {
 
   /** The oldest entry was dropped, waiting or not. */
   drop(wasLive: boolean): void {
-    if (this.dropped === this.droppedLive.length) this.droppedLive = grown(this.droppedLive);
+    if (this.dropped === this.droppedLive.length) this.droppedLive = resized(this.droppedLive, this.droppedLive.length * 2);
     this.droppedLive[this.dropped] = wasLive ? 1 : 0;
     this.dropped += 1;
   }
@@ -67,7 +67,7 @@ export class RingJournal {
   keep(r: number): void {
     if (r < this.savedCount) return;
     const end = Math.min(this.used, this.savedCount + CHUNK);
-    if (end > this.saved[0]!.length) this.saved = this.saved.map((column) => copyOf(column, Math.min(this.capacity, column.length * 2)));
+    if (end > this.saved[0]!.length) this.saved = this.saved.map((column) => resized(column, Math.min(this.capacity, column.length * 2)));
     for (let c = 0; c < this.columns.length; c += 1) {
       const from = this.columns[c]!;
       const into = this.saved[c]!;
@@ -88,14 +88,9 @@ export class RingJournal {
   }
 }
 
-function copyOf<T extends Column>(column: T, length: number): T {
-  const copy = new (column.constructor as new (length: number) => T)(length);
-  copy.set(column.subarray(0, Math.min(length, column.length)));
+/** A typed array of the same kind and `length`, holding the first `keep` values of `array`. */
+function resized<T extends Column | Uint8Array>(array: T, length: number, keep = array.length): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array.subarray(0, Math.min(keep, length)));
   return copy;
-}
-
-function grown<T extends Int32Array | Uint8Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
