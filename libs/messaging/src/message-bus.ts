@@ -1,3 +1,5 @@
+import type { ReceivedBatch } from './received-batch';
+
 /** A message as it travels on a topic: opaque bytes plus string headers. */
 export interface BusMessage {
   readonly key: string;
@@ -26,9 +28,10 @@ export interface SubscriptionOptions {
   /**
    * Optional, for high-volume consumers: adapters that fetch in batches (Kafka) call this with each
    * fetched batch (of one partition, unless `fetchThread`) instead of `handle`, and commit after it resolves; a failure
-   * redelivers the whole batch. Adapters without batches call `handle`.
+   * redelivers the whole batch. Adapters without batches call `handle`. Values can be read in place
+   * (see ReceivedBatch): a handler of millions of messages need not make an object per message.
    */
-  readonly handleBatch?: (messages: readonly ReceivedMessage[]) => Promise<void>;
+  readonly handleBatch?: (batch: ReceivedBatch) => Promise<void>;
   /**
    * With `handleBatch`, for a service's heaviest consumer: adapters that can (Kafka) fetch and decode
    * on a thread of their own, ahead of the handler, so fetching overlaps handling. Batches fetched

@@ -73,7 +73,12 @@ export function busContract(fixture: BusFixture): void {
           handle: async () => {
             throw new Error('a batch handler is used when given');
           },
-          handleBatch: async (messages) => {
+          handleBatch: async (batch) => {
+            const messages = batch.messages();
+            // Read in place, each part's values and offsets are the messages' own.
+            const inPlace = batch.parts.flatMap((part) => Array.from({ length: part.count }, (_, i) => [part.valueBytes(i).toString('utf8', part.valueStart(i), part.valueEnd(i)), String(part.offset(i)), part.topic, part.partition]));
+            expect(inPlace).toEqual(messages.map((m) => [m.value.toString(), m.offset, m.topic, m.partition]));
+            expect(batch.size).toBe(messages.length);
             if (failures === 0 && messages.some((m) => m.value.toString() === 'm7')) {
               failures += 1;
               throw new Error('first delivery of the batch holding m7 fails');
@@ -95,7 +100,8 @@ export function busContract(fixture: BusFixture): void {
         await subscribe({
           groupId: group(), topics: [topic], fromBeginning: true, fetchThread,
           handle: async () => undefined,
-          handleBatch: async (messages) => {
+          handleBatch: async (batch) => {
+            const messages = batch.messages();
             // Slower than fetching: with a fetch thread, batches of several partitions wait and come together.
             await new Promise((resolve) => setTimeout(resolve, 30));
             got.push(...messages);
@@ -118,7 +124,7 @@ export function busContract(fixture: BusFixture): void {
         const firstSubscription = await subscribe({
           groupId, topics: [topic], fromBeginning: true, fetchThread,
           handle: async () => undefined,
-          handleBatch: async (messages) => void first.push(...messages),
+          handleBatch: async (batch) => void first.push(...batch.messages()),
         });
         await bus.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: text(`a${i}`), headers: { 'x-sequence': `a${i}` } })));
         await waitFor(() => first.length >= 10, 30_000, 'the first 10 messages');
@@ -134,7 +140,7 @@ export function busContract(fixture: BusFixture): void {
         await subscribe({
           groupId, topics: [topic], fromBeginning: true, fetchThread,
           handle: async () => undefined,
-          handleBatch: async (messages) => void rest.push(...messages.map((m) => m.value.toString())),
+          handleBatch: async (batch) => void rest.push(...batch.messages().map((m) => m.value.toString())),
         });
         await waitFor(() => rest.length >= 5, 30_000, 'the 5 new messages');
         expect(rest).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);

@@ -29,7 +29,7 @@ describe('kafka fetch thread', () => {
     const subscription = await kafkaThreadSubscription(
       // A short session: the dead thread's consumer never left the group, which waits this long for it.
       { clientId, brokers, logLevel: logLevel.NOTHING, sessionTimeoutMs: 6_000 },
-      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (messages) => void seen.push(...messages.map((m) => m.value.toString())) },
+      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void seen.push(...batch.messages().map((m) => m.value.toString())) },
       { retryBackoffMs: 50, log: logger('messaging.test'), entry: join(__dirname, 'crashing-fetch-thread.ts') },
     );
     try {
@@ -60,7 +60,7 @@ describe('kafka fetch thread', () => {
     // When a subscription reads them through a fetch thread
     const subscription = await kafkaThreadSubscription(
       { clientId, brokers, logLevel: logLevel.NOTHING },
-      { groupId: group(), topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (messages) => void (seen += messages.length) },
+      { groupId: group(), topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void (seen += batch.size) },
       { retryBackoffMs: 50, log: logger('messaging.test') },
     );
     try {
@@ -89,8 +89,8 @@ describe('kafka fetch thread', () => {
       {
         groupId, topics: [topic], fromBeginning: true, handle: async () => undefined,
         // A slow handler: batches are in flight when the group rebalances.
-        handleBatch: async (messages) => {
-          seen.push(...messages.map((m) => m.value.toString()));
+        handleBatch: async (batch) => {
+          seen.push(...batch.messages().map((m) => m.value.toString()));
           await new Promise((resolve) => setTimeout(resolve, 20));
         },
       },

@@ -1,5 +1,6 @@
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
+import { batchOf } from '../received-batch';
 import { deliverUntilHandled } from '../redelivery';
 import { wakeLoop } from '../wake-loop';
 import type { BusHub } from './bus-hub';
@@ -45,7 +46,8 @@ export async function embeddedSubscription(options: SubscriptionOptions, setting
         // A batch consumer gets what was read at once, committed once handled (redelivered whole otherwise).
         const last = batch[batch.length - 1]!;
         const handleBatch = options.handleBatch;
-        const done = await deliverUntilHandled(last, () => handleBatch(batch), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log: logger });
+        const received = batchOf(batch);
+        const done = await deliverUntilHandled(last, () => handleBatch(received), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log: logger });
         if (!done) return handled;
         const next = (BigInt(last.offset) + 1n).toString();
         await log.commit(groupId, topic, next);

@@ -1,5 +1,6 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ReceivedMessage } from '../message-bus';
+import type { BatchPart } from '../received-batch';
 
 /**
  * A kafkajs message as the bus port's ReceivedMessage: key and headers as strings, decoded when
@@ -30,6 +31,38 @@ class KafkaReceivedMessage implements ReceivedMessage {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * A kafkajs batch as a part of a received batch: values are read where kafkajs decoded them (slices
+ * of the fetch's buffer), and a message object is made only when asked for.
+ */
+export class KafkaBatchPart implements BatchPart {
+  readonly count: number;
+
+  constructor(readonly topic: string, readonly partition: number, private readonly messages: readonly KafkaMessage[]) {
+    this.count = messages.length;
+  }
+
+  offset(i: number): bigint {
+    return BigInt(this.messages[i]!.offset);
+  }
+
+  valueBytes(i: number): Buffer {
+    return this.messages[i]!.value ?? EMPTY;
+  }
+
+  valueStart(): number {
+    return 0;
+  }
+
+  valueEnd(i: number): number {
+    return this.messages[i]!.value?.length ?? 0;
+  }
+
+  message(i: number): ReceivedMessage {
+    return new KafkaReceivedMessage(this.topic, this.partition, this.messages[i]!);
+  }
+}
 
 export function toReceivedMessage(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
   return new KafkaReceivedMessage(topic, partition, message);

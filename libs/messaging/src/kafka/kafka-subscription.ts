@@ -1,8 +1,9 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
+import { batchOfParts } from '../received-batch';
 import { deliverUntilHandled } from '../redelivery';
-import { nextOffset, toReceivedMessage } from './kafka-message';
+import { KafkaBatchPart, nextOffset, toReceivedMessage } from './kafka-message';
 
 const JOIN_TIMEOUT_MS = 60_000;
 
@@ -39,10 +40,10 @@ export async function kafkaSubscription(
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat }) => {
         if (stopping.signal.aborted || batch.messages.length === 0) return;
-        const messages = batch.messages.map((message) => toReceivedMessage(batch.topic, batch.partition, message));
-        const last = messages[messages.length - 1]!;
-        const handled = await deliverUntilHandled(last, () => handleBatch(messages), { ...redelivery, beforeRetry: heartbeat });
-        if (handled) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
+        const part = new KafkaBatchPart(batch.topic, batch.partition, batch.messages);
+        const received = batchOfParts([part]);
+        const handled = await deliverUntilHandled(part.message(part.count - 1), () => handleBatch(received), { ...redelivery, beforeRetry: heartbeat });
+        if (handled) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[part.count - 1]!.offset) }]);
       },
     } : {
       autoCommit: false,

@@ -5,7 +5,8 @@ import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
 import { deliverUntilHandled, pause } from '../redelivery';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
-import { type PackedBatch, unpackBatch } from './packed-batch';
+import { batchOfParts, lastOf } from '../received-batch';
+import { type PackedBatch, packedPart } from './packed-batch';
 
 /**
  * Batches a fetch thread may hand over before the owner handled them: one in hand, one waiting (4
@@ -102,9 +103,9 @@ export async function kafkaThreadSubscription(
   async function handleWaiting(): Promise<void> {
     while (waiting.length > 0 && !stopping.signal.aborted) {
       const taken = waiting.splice(0);
-      const messages = taken.length === 1 ? unpackBatch(taken[0]!.batch) : taken.flatMap(({ batch }) => unpackBatch(batch));
-      const last = messages[messages.length - 1]!;
-      const handled = await deliverUntilHandled(last, () => options.handleBatch(messages), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log });
+      // Read in place: no object per message unless the handler asks for one.
+      const received = batchOfParts(taken.map(({ batch }) => packedPart(batch)));
+      const handled = await deliverUntilHandled(lastOf(received), () => options.handleBatch(received), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log });
       if (!handled) return;
       for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
     }

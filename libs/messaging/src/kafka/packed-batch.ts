@@ -1,5 +1,6 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ReceivedMessage } from '../message-bus';
+import type { BatchPart } from '../received-batch';
 
 /** Fields per message in a packed batch's index: value, key and headers, each as [start, end) in `bytes`. */
 const FIELDS = 6;
@@ -135,9 +136,41 @@ class PackedMessage implements ReceivedMessage {
   }
 }
 
-export function unpackBatch(batch: PackedBatch): ReceivedMessage[] {
-  const buffer = Buffer.from(batch.bytes);
-  const messages = new Array<ReceivedMessage>(batch.count);
-  for (let i = 0; i < batch.count; i += 1) messages[i] = new PackedMessage(batch, buffer, i);
-  return messages;
+/** A packed batch as a part of a received batch: every value read in place in the one buffer. */
+class PackedPart implements BatchPart {
+  readonly topic: string;
+  readonly partition: number;
+  readonly count: number;
+  private readonly buffer: Buffer;
+
+  constructor(private readonly batch: PackedBatch) {
+    this.topic = batch.topic;
+    this.partition = batch.partition;
+    this.count = batch.count;
+    this.buffer = Buffer.from(batch.bytes);
+  }
+
+  offset(i: number): bigint {
+    return this.batch.offsets[i]!;
+  }
+
+  valueBytes(): Buffer {
+    return this.buffer;
+  }
+
+  valueStart(i: number): number {
+    return this.batch.index[i * FIELDS]!;
+  }
+
+  valueEnd(i: number): number {
+    return this.batch.index[i * FIELDS + 1]!;
+  }
+
+  message(i: number): ReceivedMessage {
+    return new PackedMessage(this.batch, this.buffer, i);
+  }
+}
+
+export function packedPart(batch: PackedBatch): BatchPart {
+  return new PackedPart(batch);
 }

@@ -1,5 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
-import { packBatch, unpackBatch } from './packed-batch';
+import { batchOfParts } from '../received-batch';
+import { packBatch, type PackedBatch, packedPart } from './packed-batch';
+
+const unpacked = (batch: PackedBatch) => batchOfParts([packedPart(batch)]).messages();
 
 const message = (offset: string, fields: Partial<KafkaMessage>): KafkaMessage =>
   ({ offset, key: null, value: null, headers: {}, timestamp: '0', attributes: 0, ...fields }) as KafkaMessage;
@@ -15,7 +18,7 @@ describe('a packed batch (what a fetch thread hands over)', () => {
     ];
 
     // When packed on one side and unpacked on the other
-    const received = unpackBatch(packBatch('mgov.predictions', 3, messages));
+    const received = unpacked(packBatch('mgov.predictions', 3, messages));
 
     // Then each message reads the same
     expect(received.map((m) => [m.topic, m.partition, m.offset, m.key])).toEqual([
@@ -42,11 +45,26 @@ describe('a packed batch (what a fetch thread hands over)', () => {
     fetched.fill(0);
 
     // Then the packed batch still holds the message, in its one transferable buffer
-    expect(unpackBatch(packed)[0]!.value.toString()).toBe('prediction');
+    expect(unpacked(packed)[0]!.value.toString()).toBe('prediction');
     expect(packed.bytes.byteLength).toBe('prediction'.length);
   });
 
+  it('lets a handler read every value in place, in the one buffer, with its offset', () => {
+    // Given a packed batch of three values
+    const values = ['first', '', 'third, longer'];
+    const part = packedPart(packBatch('t', 2, values.map((value, i) => message(String(10 + i), { value: Buffer.from(value) }))));
+
+    // When each value is read where it lies
+    const read = values.map((_, i) => part.valueBytes(i).toString('utf8', part.valueStart(i), part.valueEnd(i)));
+
+    // Then the values, offsets and partition are those packed, and all share one buffer
+    expect(read).toEqual(values);
+    expect([0, 1, 2].map((i) => part.offset(i))).toEqual([10n, 11n, 12n]);
+    expect([part.topic, part.partition, part.count]).toEqual(['t', 2, 3]);
+    expect(part.valueBytes(0)).toBe(part.valueBytes(2));
+  });
+
   it('packs an empty batch', () => {
-    expect(unpackBatch(packBatch('t', 0, []))).toEqual([]);
+    expect(unpacked(packBatch('t', 0, []))).toEqual([]);
   });
 });

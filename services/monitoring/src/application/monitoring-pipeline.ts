@@ -1,6 +1,6 @@
 import type { Outcome, Prediction } from '@mgov/contracts';
 import type { NewEvent, Sql } from '@mgov/event-store';
-import { DeadLetterHeaders, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
+import { batchOf, type BatchPart, DeadLetterHeaders, type ReceivedBatch, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
 import {
   addLabelToRing, addToRing, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
   monitorStreamId, newRing, type Observation, observe, Watermark, type WindowLayout, windowMetrics, type WindowRing,
@@ -11,7 +11,7 @@ import type { baselines as baselinesFactory, MonitoredVersion } from './baseline
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
-import { partitionKey, partitionRange, pipelineTables, type PipelineTables, type StreamPosition } from './pipeline-tables';
+import { partitionKey, pipelineTables, type PipelineTables, readUpTo, type StreamPosition } from './pipeline-tables';
 import { type LayoutKeys, type PredictionHeader, PredictionReader, SharedLayoutKeys, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
@@ -48,9 +48,9 @@ interface ClosedIn {
 
 /** A batch being counted: what it has counted so far, across the pauses to look up a model version. */
 interface BatchProgress {
-  readonly messages: readonly ReceivedMessage[];
-  /** Where each partition was stored up to, when the batch was (partly) stored before; null usually. */
-  readonly resumeAt: ReadonlyMap<string, bigint> | null;
+  readonly parts: readonly BatchPart[];
+  /** Per part: where its partition was stored up to, when the part was (partly) stored before; null usually. */
+  readonly resumeAt: ReadonlyArray<bigint | null>;
   readonly dead: Array<{ message: ReceivedMessage; reason: string; code: string }>;
   readonly touched: Touched;
   readonly windows: ClosedIn[];
@@ -150,8 +150,8 @@ export class MonitoringPipeline {
       groupId: PIPELINE_GROUP,
       topics: [Topics.predictions, Topics.outcomes],
       fromBeginning: true,
-      handle: (message) => this.handleBatch([message]),
-      handleBatch: (messages) => this.handleBatch(messages),
+      handle: (message) => this.handleBatch(batchOf([message])),
+      handleBatch: (batch) => this.handleBatch(batch),
       // Off by default: on 2 cores the thread's extra work outweighed the overlap (see the option).
       fetchThread: this.options.fetchThread ?? false,
     });
@@ -206,14 +206,14 @@ export class MonitoringPipeline {
     return this.join.size;
   }
 
-  handleBatch(messages: readonly ReceivedMessage[]): Promise<void> {
+  handleBatch(batch: ReceivedBatch): Promise<void> {
     return this.serially(async () => {
       const started = performance.now();
       const counted = await this.transaction((tx) => {
         // Until the commit, what the batch does to the label join can be undone (the batch then comes again).
         this.join.begin();
-        return this.countAndStore(tx, messages);
-      }, messages.length);
+        return this.countAndStore(tx, batch);
+      }, batch.size);
       this.join.commit();
       this.gauges.consumed(counted, this.join, (performance.now() - started) / 1000, this.watermark.newestEventTime, this.runtime.clock.now());
     });
@@ -270,26 +270,29 @@ export class MonitoringPipeline {
   }
 
   /**
-   * One pass: each message is decoded and counted at once (no batch of decoded objects is kept, so
-   * they die young), windows it closes are evaluated, and the batch ends with the touched rings, the
-   * read positions and the dead letters — all before the transaction commits.
+   * One pass: each message is read in place and counted at once (no decoded object is made, not
+   * even a message object), windows it closes are evaluated, and the batch ends with the touched
+   * rings, the read positions and the dead letters — all before the transaction commits.
    */
-  private async countAndStore(tx: Sql, messages: readonly ReceivedMessage[]): Promise<number> {
-    const resumeAt = await this.tables.resumePoints(tx, [...new Set(messages.map((m) => m.topic))]);
-    const { first, last } = partitionRange(messages);
-    // Usually nothing in a batch was stored before; only a redelivered batch needs the check per message.
-    const replayed = [...first].some(([key, message]) => BigInt(message.offset) < (resumeAt.get(key) ?? -1n));
-    const batch: BatchProgress = { messages, resumeAt: replayed ? resumeAt : null, dead: [], touched: new Touched(), windows: [], counted: 0, unmonitored: 0 };
+  private async countAndStore(tx: Sql, received: ReceivedBatch): Promise<number> {
+    const { parts } = received;
+    const resumeAt = await this.tables.resumePoints(tx, [...new Set(parts.map((part) => part.topic))]);
+    // Usually nothing in a batch was stored before; only a part of a redelivered batch needs the check per message.
+    const stored = parts.map((part) => {
+      const next = resumeAt.get(partitionKey(part));
+      return next !== undefined && part.offset(0) < next ? next : null;
+    });
+    const batch: BatchProgress = { parts, resumeAt: stored, dead: [], touched: new Touched(), windows: [], counted: 0, unmonitored: 0 };
     // Counting is synchronous (an await in the loop would make every message pay for a suspendable frame);
     // it stops at a model version not looked up yet, which is looked up before counting goes on from there.
-    for (let next = this.countFrom(batch, 0); next !== null; next = this.countFrom(batch, next.at)) {
+    for (let next = this.countFrom(batch, 0, 0); next !== null; next = this.countFrom(batch, next.part, next.at)) {
       await this.monitorOf(tx, next.modelName, next.version);
     }
     const { dead, touched, windows, counted, unmonitored } = batch;
     await this.evaluate(tx, windows);
     if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
     await this.storeRings(tx, touched.monitors);
-    await this.tables.storeOffsets(tx, last.values());
+    await this.tables.storeOffsets(tx, readUpTo(parts));
     await this.checkpointJoin(tx);
     if (dead.length > 0) {
       // Before the commit: if it fails, the batch comes again and so do its dead letters (at least once).
@@ -307,62 +310,70 @@ export class MonitoringPipeline {
   }
 
   /**
-   * Counts `batch.messages` from `from` on; stops before a message of a model version not looked up
-   * yet (nothing of that message counted) and says which, or returns null at the end of the batch.
+   * Counts the batch from message `from` of part `fromPart` on; stops before a message of a model
+   * version not looked up yet (nothing of that message counted) and says which, or returns null at
+   * the end of the batch.
    */
-  private countFrom(batch: BatchProgress, from: number): { at: number; modelName: string; version: number } | null {
-    const { messages, resumeAt, dead, touched, windows } = batch;
+  private countFrom(batch: BatchProgress, fromPart: number, from: number): { part: number; at: number; modelName: string; version: number } | null {
+    const { parts, dead, touched, windows } = batch;
     // The clock for the watermark's skew check, read once per pass (a batch takes well under a second).
     const now = this.runtime.clock.now();
-    for (let m = from; m < messages.length; m += 1) {
-      const message = messages[m]!;
-      if (resumeAt !== null && BigInt(message.offset) < (resumeAt.get(partitionKey(message)) ?? -1n)) continue;
-      const value = message.value;
-      let monitor: Monitor | null | undefined;
-      let header: PredictionHeader | null = null;
-      let prediction: Prediction | null = null;
-      try {
-        if (message.topic === PREDICTIONS && this.reader.accepts(value)) {
-          // The hot path: straight from the bytes into the monitor's observation.
-          header = this.reader.header(value);
-          monitor = this.monitorIfKnown(header.modelName, header.modelVersion);
-          if (monitor === undefined) return { at: m, modelName: header.modelName, version: header.modelVersion };
-          this.reader.features(value, header, monitor?.keys ?? null, monitor?.observation ?? null);
-          idKeyOfBytes(value, header.idStart, header.idEnd, this.idKey);
-          this.watermark.saw(header.eventTime, now);
-        } else if (message.topic === OUTCOMES && this.reader.acceptsOutcome(value)) {
-          const outcome = this.reader.outcome(value);
-          this.onOutcome(idKeyOfBytes(value, outcome.idStart, outcome.idEnd, this.idKey), outcome.groundTruth, outcome.eventTime, touched);
-          batch.counted += 1;
-          continue;
-        } else {
-          const decoded = this.decode(message);
-          if (decoded.outcome) {
+    for (let p = fromPart; p < parts.length; p += 1) {
+      const part = parts[p]!;
+      const storedUpTo = batch.resumeAt[p]!;
+      const predictions = part.topic === PREDICTIONS;
+      const outcomes = part.topic === OUTCOMES;
+      for (let m = p === fromPart ? from : 0; m < part.count; m += 1) {
+        if (storedUpTo !== null && part.offset(m) < storedUpTo) continue;
+        const bytes = part.valueBytes(m);
+        const start = part.valueStart(m);
+        const end = part.valueEnd(m);
+        let monitor: Monitor | null | undefined;
+        let header: PredictionHeader | null = null;
+        let prediction: Prediction | null = null;
+        try {
+          if (predictions && this.reader.accepts(bytes, start, end)) {
+            // The hot path: straight from the bytes, where they lie, into the monitor's observation.
+            header = this.reader.header(bytes, start, end);
+            monitor = this.monitorIfKnown(header.modelName, header.modelVersion);
+            if (monitor === undefined) return { part: p, at: m, modelName: header.modelName, version: header.modelVersion };
+            this.reader.features(bytes, header, monitor?.keys ?? null, monitor?.observation ?? null);
+            idKeyOfBytes(bytes, header.idStart, header.idEnd, this.idKey);
+            this.watermark.saw(header.eventTime, now);
+          } else if (outcomes && this.reader.acceptsOutcome(bytes, start, end)) {
+            const outcome = this.reader.outcome(bytes, start, end);
+            this.onOutcome(idKeyOfBytes(bytes, outcome.idStart, outcome.idEnd, this.idKey), outcome.groundTruth, outcome.eventTime, touched);
             batch.counted += 1;
-            this.onOutcome(idKeyOf(decoded.outcome.predictionId, this.idKey), decoded.outcome.groundTruth, decoded.outcome.eventTime, touched);
             continue;
+          } else {
+            const decoded = this.decode(part.message(m));
+            if (decoded.outcome) {
+              batch.counted += 1;
+              this.onOutcome(idKeyOf(decoded.outcome.predictionId, this.idKey), decoded.outcome.groundTruth, decoded.outcome.eventTime, touched);
+              continue;
+            }
+            prediction = decoded.prediction!;
+            monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion);
+            if (monitor === undefined) return { part: p, at: m, modelName: prediction.modelName, version: prediction.modelVersion };
+            if (monitor) observe(monitor.layout, prediction, monitor.observation);
+            idKeyOf(prediction.predictionId, this.idKey);
+            this.watermark.saw(prediction.eventTime, now);
           }
-          prediction = decoded.prediction!;
-          monitor = this.monitorIfKnown(prediction.modelName, prediction.modelVersion);
-          if (monitor === undefined) return { at: m, modelName: prediction.modelName, version: prediction.modelVersion };
-          if (monitor) observe(monitor.layout, prediction, monitor.observation);
-          idKeyOf(prediction.predictionId, this.idKey);
-          this.watermark.saw(prediction.eventTime, now);
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? 'UNDECODABLE';
+          dead.push({ message: part.message(m), code, reason: `${code}: ${(error as Error).message}` });
+          continue;
         }
-      } catch (error) {
-        const code = (error as { code?: string }).code ?? 'UNDECODABLE';
-        dead.push({ message, code, reason: `${code}: ${(error as Error).message}` });
-        continue;
-      }
-      batch.counted += 1;
-      if (monitor === null) {
-        batch.unmonitored += 1;
-        continue;
-      }
-      const closed = this.onPrediction(monitor, this.idKey, touched);
-      for (let w = 0; w < closed.length; w += 1) {
-        const causationId = prediction?.predictionId ?? this.reader.predictionId(value, header!);
-        windows.push({ monitor, window: closed[w]!, causationId, message });
+        batch.counted += 1;
+        if (monitor === null) {
+          batch.unmonitored += 1;
+          continue;
+        }
+        const closed = this.onPrediction(monitor, this.idKey, touched);
+        if (closed.length === 0) continue;
+        const message = part.message(m);
+        const causationId = prediction?.predictionId ?? this.reader.predictionId(bytes, header!);
+        for (let w = 0; w < closed.length; w += 1) windows.push({ monitor, window: closed[w]!, causationId, message });
       }
     }
     return null;

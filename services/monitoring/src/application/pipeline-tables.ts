@@ -1,5 +1,5 @@
 import type { Sql } from '@mgov/event-store';
-import type { ReceivedMessage } from '@mgov/messaging';
+import type { BatchPart } from '@mgov/messaging';
 import type { MonitorState, WindowRing } from '@mgov/monitoring-domain';
 
 /** The monitor stream's decider state and version, as of the same commit as the ring. */
@@ -20,23 +20,20 @@ export interface StoredRing {
 /** A partition's key in read positions: `topic\u0000partition`. */
 export const partitionKey = (message: { readonly topic: string; readonly partition: number }) => `${message.topic}\u0000${message.partition}`;
 
-/** The first and last message of each partition in a batch (a batch holds each partition's messages in offset order). */
-export function partitionRange(messages: readonly ReceivedMessage[]): { first: Map<string, ReceivedMessage>; last: Map<string, ReceivedMessage> } {
-  const first = new Map<string, ReceivedMessage>();
-  const last = new Map<string, ReceivedMessage>();
-  let previous: ReceivedMessage | undefined;
-  let key = '';
-  // Per run of one partition's messages, not per message: this is on the hot path.
-  for (const message of messages) {
-    if (previous === undefined || message.topic !== previous.topic || message.partition !== previous.partition) {
-      if (previous !== undefined) last.set(key, previous);
-      key = partitionKey(message);
-      if (!first.has(key)) first.set(key, message);
-    }
-    previous = message;
+/** A partition read up to (and including) an offset. */
+export interface ReadUpTo {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+/** How far a batch reads each of its partitions: the last offset of its last part of each. */
+export function readUpTo(parts: readonly BatchPart[]): ReadUpTo[] {
+  const last = new Map<string, ReadUpTo>();
+  for (const part of parts) {
+    if (part.count > 0) last.set(partitionKey(part), { topic: part.topic, partition: part.partition, offset: part.offset(part.count - 1) });
   }
-  if (previous !== undefined) last.set(key, previous);
-  return { first, last };
+  return [...last.values()];
 }
 
 /**
@@ -100,11 +97,11 @@ export function pipelineTables(schema: string) {
     },
 
     /** Each partition read up to and including its last message in the batch (positions only move forward). */
-    async storeOffsets(tx: Sql, lastOfEachPartition: Iterable<ReceivedMessage>): Promise<void> {
-      for (const message of lastOfEachPartition) {
+    async storeOffsets(tx: Sql, readTo: Iterable<ReadUpTo>): Promise<void> {
+      for (const { topic, partition, offset } of readTo) {
         await tx.query(
           `INSERT INTO ${offsets} VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(${offsets}.next_offset, EXCLUDED.next_offset)`,
-          [message.topic, message.partition, (BigInt(message.offset) + 1n).toString()],
+          [topic, partition, (offset + 1n).toString()],
         );
       }
     },

@@ -13,12 +13,16 @@ export class Undecodable extends Error {
   }
 }
 
-/** Where a prediction's identifying fields are; the features follow at `featuresAt`. */
+/**
+ * Where a prediction's identifying fields are; the features follow at `featuresAt`, and the
+ * message ends at `end` (positions in the bytes the message was read from).
+ */
 export interface PredictionHeader {
   readonly modelName: string;
   readonly modelVersion: number;
   readonly eventTime: number;
   readonly featuresAt: number;
+  readonly end: number;
   readonly idStart: number;
   readonly idEnd: number;
 }
@@ -32,9 +36,9 @@ export interface OutcomeFields {
 }
 
 /** Single-object encoding: the magic, then the writer schema's fingerprint. */
-function framedAs(bytes: Buffer, fingerprint: Buffer): boolean {
-  if (bytes.length < HEADER || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) return false;
-  for (let i = 0; i < 8; i += 1) if (bytes[2 + i] !== fingerprint[i]) return false;
+function framedAs(bytes: Buffer, start: number, end: number, fingerprint: Buffer): boolean {
+  if (end - start < HEADER || bytes[start] !== MAGIC_0 || bytes[start + 1] !== MAGIC_1) return false;
+  for (let i = 0; i < 8; i += 1) if (bytes[start + 2 + i] !== fingerprint[i]) return false;
   return true;
 }
 
@@ -173,6 +177,8 @@ export class PredictionReader {
   /** The record in hand, for error messages. */
   private record: 'Prediction' | 'Outcome' = 'Prediction';
   private bytes: Buffer = Buffer.alloc(0);
+  /** Where the message in hand ends in `bytes` (a fetch's messages may lie side by side in one buffer). */
+  private end = 0;
   private view: DataView = new DataView(new ArrayBuffer(0));
   /** Where `bytes` starts in `view`. */
   private viewOffset = 0;
@@ -187,7 +193,7 @@ export class PredictionReader {
     return Object.freeze(Object.fromEntries(entries));
   });
   /** The header of the message in hand: one object, refilled by each `header` call. */
-  private readonly current = { modelName: '', modelVersion: 0, eventTime: 0, featuresAt: 0, idStart: 0, idEnd: 0 };
+  private readonly current = { modelName: '', modelVersion: 0, eventTime: 0, featuresAt: 0, end: 0, idStart: 0, idEnd: 0 };
 
   /** The outcome in hand: one object, refilled by each `outcome` call. */
   private readonly currentOutcome = { idStart: 0, idEnd: 0, groundTruth: '', eventTime: 0 };
@@ -200,31 +206,34 @@ export class PredictionReader {
     this.outcomeFingerprint.writeBigUInt64LE(outcomeFingerprint);
   }
 
-  /** True when the message is framed as a Prediction v1. */
-  accepts(bytes: Buffer): boolean {
-    return framedAs(bytes, this.fingerprint);
+  /**
+   * True when the message in `bytes` from `start` to `end` (all of them by default) is framed as a
+   * Prediction v1. Every method reads a message the same way: in place, wherever it lies.
+   */
+  accepts(bytes: Buffer, start = 0, end = bytes.length): boolean {
+    return framedAs(bytes, start, end, this.fingerprint);
   }
 
   /** True when the message is framed as an Outcome v1. */
-  acceptsOutcome(bytes: Buffer): boolean {
-    return framedAs(bytes, this.outcomeFingerprint);
+  acceptsOutcome(bytes: Buffer, start = 0, end = bytes.length): boolean {
+    return framedAs(bytes, start, end, this.outcomeFingerprint);
   }
 
   /**
    * An Outcome v1: where its prediction id is, its truth (interned) and event time; checked whole
    * (the model name is skipped). Valid until the next call.
    */
-  outcome(bytes: Buffer): OutcomeFields {
+  outcome(bytes: Buffer, start = 0, end = bytes.length): OutcomeFields {
     this.record = 'Outcome';
-    this.use(bytes);
-    this.pos = HEADER;
+    this.use(bytes, end);
+    this.pos = start + HEADER;
     const outcome = this.currentOutcome;
     outcome.idEnd = this.skipString();
     outcome.idStart = outcome.idEnd - this.lastLength;
     outcome.groundTruth = this.interned();
     outcome.eventTime = this.long();
     this.skipString();
-    if (this.pos !== bytes.length) throw this.malformed('trailing data');
+    if (this.pos !== end) throw this.malformed('trailing data');
     if (outcome.idEnd === outcome.idStart) throw new Undecodable('MONITORING.INVALID_OUTCOME', 'predictionId is empty');
     return outcome;
   }
@@ -234,11 +243,12 @@ export class PredictionReader {
   }
 
   /** The fields before the features: enough to find the model version's window. Valid until the next call. */
-  header(bytes: Buffer): PredictionHeader {
+  header(bytes: Buffer, start = 0, end = bytes.length): PredictionHeader {
     this.record = 'Prediction';
-    this.use(bytes);
-    this.pos = HEADER;
+    this.use(bytes, end);
+    this.pos = start + HEADER;
     const header = this.current;
+    header.end = end;
     header.idEnd = this.skipString();
     header.idStart = header.idEnd - this.lastLength;
     header.modelName = this.interned();
@@ -249,9 +259,10 @@ export class PredictionReader {
     return header;
   }
 
-  /** Reads from `bytes` next; doubles through a view of the memory they are in (one per fetched batch, not per message). */
-  private use(bytes: Buffer): void {
+  /** Reads from `bytes`, up to `end`, next; doubles through a view of the memory they are in (one per fetched batch, not per message). */
+  private use(bytes: Buffer, end: number): void {
     this.bytes = bytes;
+    this.end = end;
     if (bytes.buffer !== this.view.buffer) this.view = new DataView(bytes.buffer);
     this.viewOffset = bytes.byteOffset;
   }
@@ -266,7 +277,7 @@ export class PredictionReader {
    */
   features(bytes: Buffer, header: PredictionHeader, keys: LayoutKeys | null, into: Observation | null): void {
     this.record = 'Prediction';
-    this.use(bytes);
+    this.use(bytes, header.end);
     this.pos = header.featuresAt;
     const target = keys === null ? null : into;
     if (target) {
@@ -281,7 +292,7 @@ export class PredictionReader {
     const score = this.optionalDouble();
     const protectedAttributes = this.protectedAttributes();
     const groundTruth = this.optionalString();
-    if (this.pos !== bytes.length) throw this.malformed('trailing data');
+    if (this.pos !== header.end) throw this.malformed('trailing data');
     if (header.idEnd === header.idStart || header.modelName === '') {
       throw new Undecodable('MONITORING.INVALID_PREDICTION', 'predictionId and modelName must not be empty');
     }
@@ -303,7 +314,7 @@ export class PredictionReader {
         if (branch === 1) {
           // Read in place into the observation: a double returned from a call is a heap number per feature.
           const pos = this.pos;
-          if (pos + 8 > this.bytes.length) throw this.malformed('truncated buffer');
+          if (pos + 8 > this.end) throw this.malformed('truncated buffer');
           this.pos = pos + 8;
           if (index >= 0 && into !== null) {
             const value = this.view.getFloat64(this.viewOffset + pos, true);
@@ -407,7 +418,7 @@ export class PredictionReader {
     const length = this.long();
     if (length < 0) throw this.malformed('negative string length');
     const end = this.pos + length;
-    if (end > this.bytes.length) throw this.malformed('truncated buffer');
+    if (end > this.end) throw this.malformed('truncated buffer');
     this.pos = end;
     this.lastLength = length;
     return end;
@@ -436,7 +447,7 @@ export class PredictionReader {
 
   private double(): number {
     const pos = this.pos;
-    if (pos + 8 > this.bytes.length) throw this.malformed('truncated buffer');
+    if (pos + 8 > this.end) throw this.malformed('truncated buffer');
     this.pos = pos + 8;
     return this.view.getFloat64(this.viewOffset + pos, true);
   }
@@ -444,10 +455,12 @@ export class PredictionReader {
   /** Avro's zig-zag varint, exact up to 2^53 as avsc reads it. */
   private long(): number {
     // Lengths, counts and union branches are nearly always one byte.
-    const first = this.bytes[this.pos];
-    if (first !== undefined && first < 0x80) {
-      this.pos += 1;
-      return (first >>> 1) ^ -(first & 1);
+    if (this.pos < this.end) {
+      const first = this.bytes[this.pos]!;
+      if (first < 0x80) {
+        this.pos += 1;
+        return (first >>> 1) ^ -(first & 1);
+      }
     }
     return this.longerLong();
   }
@@ -455,12 +468,12 @@ export class PredictionReader {
   private longerLong(): number {
     const bytes = this.bytes;
     let pos = this.pos;
-    if (pos >= bytes.length) throw this.malformed('truncated buffer');
+    if (pos >= this.end) throw this.malformed('truncated buffer');
     let byte = bytes[pos++]!;
     let n = byte & 0x7f;
     let scale = 128;
     while (byte & 0x80) {
-      if (pos >= bytes.length) throw this.malformed('truncated buffer');
+      if (pos >= this.end) throw this.malformed('truncated buffer');
       if (scale > 2 ** 63) throw this.malformed('varint longer than 10 bytes');
       byte = bytes[pos++]!;
       n += (byte & 0x7f) * scale;

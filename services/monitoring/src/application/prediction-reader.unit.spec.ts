@@ -139,6 +139,44 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
     expect(refused).toBeGreaterThan(1_000);
   });
 
+  it('reads messages in place, side by side in one buffer (as a fetch thread hands them over), as it reads each alone', () => {
+    // Given 300 predictions packed back to back, each also truncated by 1-3 bytes in a second buffer (the next message's bytes follow it)
+    const rand = seededRandom(11);
+    const alone = Array.from({ length: 300 }, (_, i) => codec.encode('Prediction', prediction(rand, i)));
+    const packed = Buffer.concat(alone);
+    const cut = alone.map((bytes, i) => bytes.length - 1 - (i % 3));
+    const packedCut = Buffer.concat(alone.map((bytes, i) => bytes.subarray(0, cut[i])).concat([Buffer.alloc(16, 0)]));
+
+    // When each is read where it lies
+    let start = 0;
+    let cutStart = 0;
+    alone.forEach((bytes, i) => {
+      const end = start + bytes.length;
+      expect(reader.accepts(packed, start, end)).toBe(true);
+      const header = reader.header(packed, start, end);
+      const observation = emptyObservation(layout);
+      const read = outcome(() => {
+        reader.features(packed, header, keys, observation);
+        return { observation };
+      });
+      const id = 'ok' in read ? reader.predictionId(packed, header) : '';
+
+      // Then it reads as alone (or is refused with the same code)
+      const single = outcome(() => viaReader(bytes));
+      expect(read).toEqual(single);
+      if ('ok' in single) expect(id).toBe(viaReader(bytes).id);
+      // And a truncated one is refused even though the following bytes would make it whole
+      const cutEnd = cutStart + cut[i]!;
+      expect(outcome(() => {
+        const truncatedHeader = reader.header(packedCut, cutStart, cutEnd);
+        reader.features(packedCut, truncatedHeader, keys, emptyObservation(layout));
+        return { observation };
+      })).toEqual({ code: expect.any(String) });
+      start = end;
+      cutStart = cutEnd;
+    });
+  });
+
   it('checks a message of a version nobody monitors without counting it, and leaves other records to the codec', () => {
     const good = codec.encode('Prediction', prediction(seededRandom(3), 2));
     expect(() => reader.features(good, reader.header(good), null, null)).not.toThrow();
@@ -197,5 +235,20 @@ describe('PredictionReader: Outcome v1 bytes without decoding them', () => {
     for (let end = 10; end < bytes.length; end += 1) expect(read(bytes.subarray(0, end))).toEqual({ code: 'CONTRACTS.MALFORMED_BODY' });
     expect(() => reader.outcome(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/mgov\.inference\.Outcome v1: trailing data/);
     expect(read(codec.encode('Outcome', { ...outcomeOf(seededRandom(8), 1), predictionId: '' }))).toEqual({ code: 'MONITORING.INVALID_OUTCOME' });
+  });
+
+  it('reads an outcome in place among others, and refuses one cut short whatever follows it', () => {
+    const rand = seededRandom(9);
+    const outcomes = Array.from({ length: 50 }, (_, i) => codec.encode('Outcome', { ...outcomeOf(rand, i), predictionId: `p-${i}` }));
+    const packed = Buffer.concat([...outcomes, Buffer.alloc(8)]);
+    let start = 0;
+    for (const bytes of outcomes) {
+      const end = start + bytes.length;
+      expect(reader.acceptsOutcome(packed, start, end)).toBe(true);
+      const fields = reader.outcome(packed, start, end);
+      expect({ id: packed.toString('utf8', fields.idStart, fields.idEnd), groundTruth: fields.groundTruth, eventTime: fields.eventTime }).toEqual(decoded(bytes));
+      expect(() => reader.outcome(packed, start, end - 1)).toThrow(expect.objectContaining({ code: 'CONTRACTS.MALFORMED_BODY' }));
+      start = end;
+    }
   });
 });
