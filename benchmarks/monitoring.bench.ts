@@ -6,14 +6,15 @@
 //    version, every window evaluated and stored. Its rate = events / time from the moment it joined its
 //    consumer group until every offset is stored (its start-up time is printed beside it).
 // 3. A bare kafkajs consumer (new group, eachBatch, the service's fetch sizes, no decoding) reads the
-//    same topics, three times (the median run counts): the transport's limit. Prints both rates and their ratio (targets >= 50,000 events/s
+//    same topics, three times (the median run counts), in a child process with node's default flags
+//    (the service runs with its deployment's, --single-threaded-gc): the transport's limit. Prints both rates and their ratio (targets >= 50,000 events/s
 //    and >= 0.5), and the CPU time each spent per event (this process, all its threads). For scale,
 //    the same consumer decoding every message with the generic Avro codec and doing nothing else.
 // 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
 //    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
 // 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active. The
 //    service's state is bounded by design, but V8 grows its heap lazily up to its limit: the npm script
-//    runs with --max-old-space-size=192, as a deployment would cap it (the limit is printed).
+//    runs with --max-old-space-size=192 (and --single-threaded-gc), as the deployment runs the service (the limit is printed).
 // Run: npm run bench:monitoring
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
-import { BATCH_FETCH, Topics } from '@mgov/messaging';
+import { Topics } from '@mgov/messaging';
 import { profileColumns } from '@mgov/stats';
 import { engineer, monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
 import { benchModel, prediction, trainingRows, uniform } from './monitoring-traffic';
@@ -50,31 +51,15 @@ async function endOffsets(): Promise<Map<string, bigint>> {
   return ends;
 }
 
-/** A kafkajs consumer of both topics that hands each message value to `look` (nothing, or a decode). */
-async function bareConsumer(total: number, look: (value: Buffer) => void = () => undefined): Promise<{ seconds: number; cpuSeconds: number }> {
-  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...BATCH_FETCH });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [Topics.predictions, Topics.outcomes], fromBeginning: true });
-  let seen = 0;
-  let started = 0;
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        if (started === 0) started = now();
-        for (const message of batch.messages) look(message.value!);
-        seen += batch.messages.length;
-        if (seen >= total) resolve();
-      },
-    });
-  });
-  const t0 = now();
-  const cpu = process.cpuUsage();
-  await done;
-  const seconds = (now() - t0) / 1000;
-  const cpuSeconds = cpuSecondsSince(cpu);
-  await consumer.disconnect();
-  return { seconds, cpuSeconds };
+/**
+ * A bare kafkajs consumer of both topics in a child process with node's default flags (the service
+ * runs with its deployment's: a bare consumer is not to inherit them), handing each value to nothing
+ * or to the generic Avro decode.
+ */
+function bareConsumer(total: number, mode: 'bare' | 'decode' = 'bare'): { seconds: number; cpuSeconds: number } {
+  const run = spawnSync(process.execPath, ['-r', join(__dirname, '../tools/register.js'), join(__dirname, 'monitoring-bare.ts'), brokers, String(total), mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error(`the bare consumer (${mode}) failed`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number };
 }
 
 /**
@@ -113,8 +98,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const profile = profileColumns(trainingRows(5_000));
-  // BENCH_FETCH_THREAD=1: the service fetches on a thread of its own (MGOV_MONITORING_FETCH_THREAD).
-  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: process.env.BENCH_FETCH_THREAD === '1' });
+  // BENCH_FETCH_THREAD=0: the service fetches on its own thread, not on a thread of its own (MGOV_MONITORING_FETCH_THREAD=false).
+  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: process.env.BENCH_FETCH_THREAD !== '0' });
   for (let i = 0; i < MODELS; i += 1) await registerModelVersion(host.bus, { modelName: benchModel(i), version: 1, profile, metrics: { accuracy: 0.8, f1: 0.8 } });
   await registerModelVersion(host.bus, { modelName: 'bench-latency', version: 1, profile, metrics: { accuracy: 0.8 } });
   for (;;) {
@@ -190,12 +175,12 @@ async function main(): Promise<void> {
 
   // A few seconds each on a shared machine: the bare consumer runs three times, and the median run is the baseline.
   const bares: Array<{ seconds: number; cpuSeconds: number }> = [];
-  for (let run = 0; run < 3; run += 1) bares.push(await bareConsumer(total));
+  for (let run = 0; run < 3; run += 1) bares.push(bareConsumer(total));
   bares.sort((a, b) => a.seconds - b.seconds);
   const bare = bares[1]!;
   const bareSeconds = bare.seconds;
   // For scale: the same consumer decoding every message with the generic Avro codec, and nothing else.
-  const decodeOnly = await bareConsumer(total, (value) => void codec.decode(value));
+  const decodeOnly = bareConsumer(total, 'decode');
   const serviceRate = total / serviceSeconds;
   const bareRate = total / bareSeconds;
   latencies.sort((a, b) => a - b);
@@ -206,7 +191,7 @@ async function main(): Promise<void> {
   line('ratio service / bare', (serviceRate / bareRate).toFixed(3), `target >= ${TARGETS.ratio}`);
   line('kafkajs + generic Avro decode only', (total / decodeOnly.seconds).toFixed(0), `events/s, ratio ${(total / decodeOnly.seconds / bareRate).toFixed(3)}: the ceiling of any consumer that decodes each message with avsc`);
   const perEvent = (cpuSeconds: number) => ((cpuSeconds / total) * 1e6).toFixed(2);
-  line('CPU per event (us)', `${perEvent(serviceCpuSeconds)} / ${perEvent(bare.cpuSeconds)}`, `service / bare (${perEvent(decodeOnly.cpuSeconds)} decode only); all threads of this process (kafkajs, GC, the service)`);
+  line('CPU per event (us)', `${perEvent(serviceCpuSeconds)} / ${perEvent(bare.cpuSeconds)}`, `service / bare (${perEvent(decodeOnly.cpuSeconds)} decode only); all threads of each process (kafkajs, GC, the service)`);
   line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
   line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
   line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB of a ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB limit`);

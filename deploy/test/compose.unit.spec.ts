@@ -53,5 +53,10 @@ describe('docker-compose.yml', () => {
   it('builds from a Dockerfile that exists and starts the chosen service', () => {
     const dockerfile = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/services\/\$\{SERVICE\}\/src\/main\.ts/);
+    expect(dockerfile).toMatch(/exec node \$\{NODE_FLAGS\} /);
+  });
+
+  it('runs monitoring with the V8 flags its benchmark measured (GC on the allocating thread, a capped heap)', () => {
+    expect(compose.services.monitoring.environment.NODE_FLAGS).toBe('--single-threaded-gc --max-old-space-size=192');
   });
 });

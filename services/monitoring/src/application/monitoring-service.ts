@@ -28,7 +28,7 @@ export interface MonitoringOptions {
    * crash, the join of the last save comes back; labels of predictions made since are lost.
    */
   readonly joinCheckpointMs?: number;
-  /** Kafka: fetch on a thread of its own (default off; see PipelineOptions.fetchThread). */
+  /** Kafka: fetch on a thread of its own (default on; see PipelineOptions.fetchThread). */
   readonly fetchThread?: boolean;
 }
 

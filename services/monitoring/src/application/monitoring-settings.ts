@@ -24,6 +24,6 @@ export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.Process
     throw new Error(`${MONITORING_FETCH_THREAD_ENV} must be true or false, got ${JSON.stringify(fetchThread)}`);
   }
   return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0),
-    maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0), fetchThread: fetchThread === 'true',
+    maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0), fetchThread: fetchThread !== 'false',
   };
 }

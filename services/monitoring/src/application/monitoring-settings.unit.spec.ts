@@ -2,9 +2,9 @@ import { monitoringOptionsFromEnv } from './monitoring-settings';
 
 describe('monitoring settings from the environment', () => {
   it('leaves unset values to the defaults and reads the set ones', () => {
-    expect(monitoringOptionsFromEnv(50, {})).toEqual({ windowSize: 50, outcomeHorizonMs: undefined, maxAwaitingLabels: undefined, allowedLatenessMs: undefined, maxFutureSkewMs: undefined, joinCheckpointMs: undefined, fetchThread: false });
-    expect(monitoringOptionsFromEnv(50, { MGOV_MONITORING_OUTCOME_HORIZON_MS: '86400000', MGOV_MONITORING_MAX_AWAITING_LABELS: '1000000', MGOV_MONITORING_ALLOWED_LATENESS_MS: '0', MGOV_MONITORING_MAX_FUTURE_SKEW_MS: '60000', MGOV_MONITORING_JOIN_CHECKPOINT_MS: '0', MGOV_MONITORING_FETCH_THREAD: 'true' }))
-      .toEqual({ windowSize: 50, outcomeHorizonMs: 86_400_000, maxAwaitingLabels: 1_000_000, allowedLatenessMs: 0, maxFutureSkewMs: 60_000, joinCheckpointMs: 0, fetchThread: true });
+    expect(monitoringOptionsFromEnv(50, {})).toEqual({ windowSize: 50, outcomeHorizonMs: undefined, maxAwaitingLabels: undefined, allowedLatenessMs: undefined, maxFutureSkewMs: undefined, joinCheckpointMs: undefined, fetchThread: true });
+    expect(monitoringOptionsFromEnv(50, { MGOV_MONITORING_OUTCOME_HORIZON_MS: '86400000', MGOV_MONITORING_MAX_AWAITING_LABELS: '1000000', MGOV_MONITORING_ALLOWED_LATENESS_MS: '0', MGOV_MONITORING_MAX_FUTURE_SKEW_MS: '60000', MGOV_MONITORING_JOIN_CHECKPOINT_MS: '0', MGOV_MONITORING_FETCH_THREAD: 'false' }))
+      .toEqual({ windowSize: 50, outcomeHorizonMs: 86_400_000, maxAwaitingLabels: 1_000_000, allowedLatenessMs: 0, maxFutureSkewMs: 60_000, joinCheckpointMs: 0, fetchThread: false });
   });
 
   it.each([
