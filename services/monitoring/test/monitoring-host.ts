@@ -14,9 +14,9 @@ export interface MonitoringHost {
   readonly kernel: ServiceKernel;
   readonly bus: MessageBus;
   readonly db: PostgresDatabase;
-  /** Stops the service (not the database): a restart is `start()` again on the same database. */
+  /** Stops the service (not the database): a restart is `start()` again on the same database (options changed, if given). */
   stop(): Promise<void>;
-  start(): Promise<MonitoringHost>;
+  start(changed?: Partial<MonitoringOptions>): Promise<MonitoringHost>;
   drop(): Promise<void>;
 }
 
@@ -32,10 +32,10 @@ export async function monitoringHost(options: MonitoringOptions & { readonly dat
   const url = new URL(options.databaseUrl);
   url.pathname = `/${database}`;
   const db = await postgresDatabase(url.toString());
-  const start = async (): Promise<MonitoringHost> => {
+  const start = async (changed: Partial<MonitoringOptions> = {}): Promise<MonitoringHost> => {
     const bus = kafkaBus({ brokers: options.brokers, clientId: `monitoring-${database}` });
     const kernel = new ServiceKernel({ name: 'monitoring', db, bus, pollMs: 50 });
-    const service = new MonitoringService(kernel.runtime, options);
+    const service = new MonitoringService(kernel.runtime, { ...options, ...changed });
     await kernel.start(service.module);
     const host: MonitoringHost = {
       service, kernel, bus, db, start,

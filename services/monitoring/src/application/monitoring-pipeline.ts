@@ -94,7 +94,7 @@ export interface PipelineOptions {
   /**
    * Fetch on a thread of its own (the bus's `fetchThread`; default on): kafkajs fetches and decodes
    * while this thread counts, reading values in place in the batch handed over. Measured on 2 cores
-   * (bench:monitoring, the process run with --single-threaded-gc as deployed): 166–171k events/s
+   * (bench:monitoring, the process run with --single-threaded-gc as deployed): 156–171k events/s
    * against 110–143k without the thread.
    */
   readonly fetchThread?: boolean;
