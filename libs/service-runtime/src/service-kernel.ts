@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AvroCodec, avroCodec, type EnvelopedEvent } from '@mgov/contracts';
 import {
-  createCheckpointStore, createEventStore, type Database, migrate, type Projection, projectionRunner, type ProjectionRunner, type StoredEvent,
+  createCheckpointStore, createEventStore, type Database, migrate, type Projection, projectionRunner, type ProjectionRunner, type Sql, type StoredEvent,
 } from '@mgov/event-store';
 import {
   type MessageBus, migrateInbox, outboxRelay, processOnce, type Subscription, type SubscriptionOptions, Topics, withDeadLetters,
@@ -163,6 +163,7 @@ export class ServiceKernel {
       setup: (tx) => readModel.setup(tx),
       reset: (tx) => readModel.reset(tx),
       handle: (tx, stored) => readModel.handle(tx, codec.decodeEvent(stored.data)),
+      ...(readModel.handleBatch ? { handleBatch: (tx: Sql, stored: readonly StoredEvent[]) => readModel.handleBatch!(tx, stored.map((s) => codec.decodeEvent(s.data))) } : {}),
     };
   }
 }

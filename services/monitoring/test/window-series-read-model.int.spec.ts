@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { EnvelopedEvent } from '@mgov/contracts';
+import { type Database, embeddedDatabase, postgresDatabase } from '@mgov/event-store';
+import { windowSeriesReadModel } from '../src/application/window-series-read-model';
+
+const databases: Array<[string, () => Promise<Database>]> = [
+  ['PGlite', () => embeddedDatabase('memory://')],
+  ['PostgreSQL', () => postgresDatabase(requireUrl(), { applicationName: 'mgov-monitoring-test' })],
+];
+
+/** A window evaluation as the pipeline records it (only what the read model reads). */
+function evaluated(modelName: string, windowIndex: number, drift: number): EnvelopedEvent {
+  return {
+    type: 'MonitoringWindowEvaluated',
+    data: {
+      modelName, modelVersion: 2, windowIndex, windowKind: 'sliding', windowStart: 1_800_000_000_000 + windowIndex * 1000, windowEnd: 1_800_000_001_000 + windowIndex * 1000,
+      featureDrift: [{ feature: 'income', metric: 'psi', value: drift }, { feature: 'region', metric: 'js', value: drift / 2 }],
+      performance: [{ metric: 'accuracy', value: 0.9 - drift, baseline: 0.9 }],
+      bias: [{ attribute: 'sex', metric: 'demographic_parity_difference', value: 0.05, baseline: null }],
+      predictionCount: 1000 + windowIndex, labelledCount: 100, driftShare: drift > 0.2 ? 1 : 0, policyVersion: 3,
+    },
+  } as unknown as EnvelopedEvent;
+}
+
+describe.each(databases)('the window series read model on %s', (_name, openDatabase) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase();
+  });
+  afterAll(() => db.close());
+
+  async function modelIn(): Promise<ReturnType<typeof windowSeriesReadModel>> {
+    const schema = `series_${randomBytes(5).toString('hex')}`;
+    await db.query(`CREATE SCHEMA ${schema}`);
+    const model = windowSeriesReadModel(schema);
+    await db.transaction((tx) => model.setup(tx));
+    return model;
+  }
+  const rows = async (model: ReturnType<typeof windowSeriesReadModel>) => ({
+    series: await db.query(`SELECT model_name, model_version, window_index::text, window_start, window_end, subject, metric, value, baseline FROM ${model.table} ORDER BY 1, 3, 6, 7`),
+    windows: await db.query(`SELECT model_name, model_version, window_index::text, window_kind, window_end, prediction_count::text, labelled_count::text, drift_share, policy_version FROM ${model.windows} ORDER BY 1, 3`),
+  });
+
+  it('stores a batch of windows as it stores them one by one, once each however often they come', async () => {
+    // Given window evaluations of two models, and an event the read model does not keep
+    const events = [evaluated('loans', 0, 0.01), { type: 'MonitorPolicyChanged', data: {} } as unknown as EnvelopedEvent, evaluated('loans', 1, 0.3), evaluated('cards', 0, 0.1)];
+    const batched = await modelIn();
+    const single = await modelIn();
+
+    // When one takes them as a batch (twice: a replay) and the other one at a time
+    await db.transaction((tx) => batched.handleBatch!(tx, events));
+    await db.transaction((tx) => batched.handleBatch!(tx, events));
+    for (const event of events) await db.transaction((tx) => single.handle(tx, event));
+
+    // Then both hold the same rows: 7 points and a window row per evaluation, none twice
+    const fromBatch = await rows(batched);
+    expect(fromBatch).toEqual(await rows(single));
+    expect(fromBatch.series).toHaveLength(3 * 7);
+    expect(fromBatch.windows.map((w) => [w.model_name, w.window_index, w.prediction_count, w.drift_share])).toEqual([
+      ['cards', '0', '1000', 0], ['loans', '0', '1000', 0], ['loans', '1', '1001', 1],
+    ]);
+    expect(fromBatch.series.find((p) => p.model_name === 'loans' && p.window_index === '1' && p.subject === 'performance')).toMatchObject({ metric: 'accuracy', value: expect.closeTo(0.6, 12), baseline: 0.9 });
+  });
+
+  it('writes nothing for a batch without window evaluations', async () => {
+    const model = await modelIn();
+    await db.transaction((tx) => model.handleBatch!(tx, [{ type: 'MonitorPolicyChanged', data: {} } as unknown as EnvelopedEvent]));
+    expect(await rows(model)).toEqual({ series: [], windows: [] });
+  });
+});
+
+function requireUrl(): string {
+  const url = process.env.MGOV_DATABASE_URL;
+  if (!url) throw new Error('MGOV_DATABASE_URL is not set: run through tools/infra/run-with-infra.js');
+  return url;
+}
