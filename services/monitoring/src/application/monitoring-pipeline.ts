@@ -264,8 +264,7 @@ export class MonitoringPipeline {
     this.closeByTime(windows, touched);
     if (windows.length === 0) return;
     await this.transaction(async (tx) => {
-      this.closeByTime(windows, touched);
-    await this.evaluate(tx, windows);
+      await this.evaluate(tx, windows);
       await this.storeRings(tx, touched.monitors);
     }, 0);
   }
