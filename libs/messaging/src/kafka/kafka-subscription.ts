@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
-import { batchOfParts } from '../received-batch';
+import { batchOfParts, lastOf } from '../received-batch';
 import { deliverUntilHandled } from '../redelivery';
 import { KafkaBatchPart, nextOffset, toReceivedMessage } from './kafka-message';
 
@@ -40,10 +40,10 @@ export async function kafkaSubscription(
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat }) => {
         if (stopping.signal.aborted || batch.messages.length === 0) return;
-        const part = new KafkaBatchPart(batch.topic, batch.partition, batch.messages);
-        const received = batchOfParts([part]);
-        const handled = await deliverUntilHandled(part.message(part.count - 1), () => handleBatch(received), { ...redelivery, beforeRetry: heartbeat });
-        if (handled) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[part.count - 1]!.offset) }]);
+        const received = batchOfParts([new KafkaBatchPart(batch.topic, batch.partition, batch.messages)]);
+        const last = lastOf(received);
+        const handled = await deliverUntilHandled(last, () => handleBatch(received), { ...redelivery, beforeRetry: heartbeat });
+        if (handled) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
       },
     } : {
       autoCommit: false,

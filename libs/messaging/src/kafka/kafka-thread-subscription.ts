@@ -27,7 +27,7 @@ const THREAD_HEAP_MB = 256;
  * A fetch's decoded messages live until packed: with a young generation too small to hold them they
  * are promoted, and the thread spent ~30% of its time marking and compacting them (50 mark-compacts
  * in 7 s of bench:monitoring at 16 MB). 32 MB: 150k -> 166-171k events/s; 64 MB was no faster and
- * passed the RSS target.
+ * went over the RSS target.
  */
 const THREAD_YOUNG_MB = 32;
 

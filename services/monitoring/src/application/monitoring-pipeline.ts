@@ -320,7 +320,7 @@ export class MonitoringPipeline {
     const now = this.runtime.clock.now();
     for (let p = fromPart; p < parts.length; p += 1) {
       const part = parts[p]!;
-      const storedUpTo = batch.resumeAt[p]!;
+      const storedUpTo = batch.resumeAt[p] ?? null;
       const predictions = part.topic === PREDICTIONS;
       const outcomes = part.topic === OUTCOMES;
       for (let m = p === fromPart ? from : 0; m < part.count; m += 1) {
