@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { logger } from '@mgov/telemetry';
 // Test code only: the infra→test tag rule is meant for production code (see README).
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -48,6 +48,42 @@ describe('kafka fetch thread', () => {
       await subscription.stop();
     }
   }, 120_000);
+
+  it('resumes inside a producer\'s record batch, and reads compressed batches too, as the unthreaded bus does', async () => {
+    // Given a record batch of 10, a gzip batch of 5 and another plain batch, and the group's offset inside the first batch
+    const { topic, group } = names('thread-in-place');
+    await bus.ensureTopics([topic]);
+    const groupId = group();
+    const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const batch = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ key: 'k', value: `${prefix}${i}`, headers: { 'x-n': `${prefix}${i}` } }));
+    await producer.send({ topic, messages: batch('a', 10) });
+    await producer.send({ topic, messages: batch('z', 5), compression: CompressionTypes.GZIP });
+    await producer.send({ topic, messages: batch('b', 3) });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '4' }] });
+    await admin.disconnect();
+    const seen: Array<[string, string, string]> = [];
+
+    // When a subscription reads through a fetch thread
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (received) => void seen.push(...received.messages().map((m) => [m.offset, m.value.toString(), m.headers['x-n']!] as [string, string, string])) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      // Then it gets exactly the messages from the committed offset on, each with its offset and headers
+      await waitFor(() => seen.length >= 14, 30_000, 'the 14 messages from offset 4');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const expected = [...batch('a', 10).slice(4), ...batch('z', 5), ...batch('b', 3)].map((m, i) => [String(4 + i), m.value, m.value]);
+      expect(seen).toEqual(expected);
+    } finally {
+      await subscription.stop();
+    }
+  }, 60_000);
 
   it('reads a backlog of tiny messages: a fetch of them is many objects, and the thread does not run out of heap', async () => {
     // Given 600,000 messages of 60 bytes (an 8 MiB fetch of them is ~130,000 decoded messages)

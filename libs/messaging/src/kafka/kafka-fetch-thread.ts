@@ -2,12 +2,13 @@
 // packed, to the thread that owns the subscription, staying `ahead` batches in front of it.
 // Offsets are committed only when the owner says a batch was handled.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Kafka } from 'kafkajs';
+import { type Batch, Kafka } from 'kafkajs';
 import { logger } from '@mgov/telemetry';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
 import { kafkaLogCreator } from './kafka-log';
 import { nextOffset } from './kafka-message';
 import { groupJoined } from './kafka-subscription';
+import { keepRecordBatchesInPlace } from './in-place-record-batches';
 import { packBatch } from './packed-batch';
 
 /** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
@@ -18,6 +19,9 @@ const HEARTBEAT_WHILE_WAITING_MS = 1_000;
  * batches are handed over and handled, so the same memory holds more of them.
  */
 const THREAD_FETCH = { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 } as const;
+
+// Before the first fetch: this thread hands over bytes, and need not have kafkajs make an object per record.
+keepRecordBatchesInPlace();
 
 const settings = workerData as FetchThreadSettings;
 const port = parentPort!;
@@ -85,8 +89,10 @@ async function start(): Promise<void> {
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat }) => {
       if (stopping || batch.messages.length === 0) return;
+      const packed = packBatch(batch.topic, batch.partition, batch.messages, fetchedOffsetOf(batch));
+      // Nothing at or after the fetched offset (records of a batch kept in place, below it): kafkajs moves on past it.
+      if (packed.count === 0) return;
       const id = (nextId += 1);
-      const packed = packBatch(batch.topic, batch.partition, batch.messages);
       unhandled.set(id, { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[batch.messages.length - 1]!.offset) });
       send({ kind: 'batch', id, batch: packed }, [packed.bytes]);
       // Returning lets kafkajs fetch the next batch while the owner handles this one; beyond `ahead`, wait.
@@ -97,6 +103,13 @@ async function start(): Promise<void> {
     },
   });
   await joined;
+}
+
+/** Where the fetch began: kafkajs's Batch has it (consumer/batch.js), its type declarations do not. */
+function fetchedOffsetOf(batch: Batch): bigint {
+  const { fetchedOffset } = batch as Batch & { readonly fetchedOffset?: string };
+  if (fetchedOffset === undefined) throw new Error('kafkajs gave a batch without its fetched offset: records kept in place cannot be read from it');
+  return BigInt(fetchedOffset);
 }
 
 start().then(() => send({ kind: 'joined' }), async (error: unknown) => {

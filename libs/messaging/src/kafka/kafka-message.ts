@@ -73,7 +73,8 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   for (const [name, value] of Object.entries(headers ?? {})) {
     // A header repeated on the wire arrives as an array; the last value wins.
     const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) result[name] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+    // A header without a value (null on the wire) reads as empty.
+    if (last !== undefined) result[name] = Buffer.isBuffer(last) ? last.toString('utf8') : last === null ? '' : String(last);
   }
   return result;
 }

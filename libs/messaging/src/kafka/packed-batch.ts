@@ -1,8 +1,9 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { ReceivedMessage } from '../message-bus';
 import type { BatchPart } from '../received-batch';
+import { encodeHeaders, inPlaceRecordsOf, readHeaders, readRecords, type RecordFields } from './in-place-record-batches';
 
-/** Fields per message in a packed batch's index: value, key and headers, each as [start, end) in `bytes`. */
+/** Fields per message in a packed batch's index: value, key and headers (Kafka's record encoding), each as [start, end) in `bytes`. */
 const FIELDS = 6;
 
 /**
@@ -19,58 +20,82 @@ export interface PackedBatch {
   readonly offsets: BigInt64Array;
 }
 
-/** Kafka headers as one block: [u32 count] then per header [u32 name length][name][u32 value length][value]. */
-function headerEntries(headers: IHeaders | undefined): Array<[Buffer, Buffer]> {
+/** A message's headers as Kafka encodes them in a record (what `readHeaders` reads), or null without any. */
+function encodedHeaders(headers: IHeaders | undefined): Buffer | null {
   const entries: Array<[Buffer, Buffer]> = [];
   for (const name of Object.keys(headers ?? {})) {
     const value = headers![name];
     // A header repeated on the wire arrives as an array; the last value wins (as for the unpacked bus).
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     if (last === undefined) continue;
-    entries.push([Buffer.from(name, 'utf8'), Buffer.isBuffer(last) ? last : Buffer.from(String(last), 'utf8')]);
+    // A header without a value (null on the wire) reads as empty, as on every path of the bus.
+    entries.push([Buffer.from(name, 'utf8'), Buffer.isBuffer(last) ? last : Buffer.from(last === null ? '' : String(last), 'utf8')]);
   }
-  return entries;
+  return entries.length === 0 ? null : encodeHeaders(entries);
 }
 
-export function packBatch(topic: string, partition: number, messages: readonly KafkaMessage[]): PackedBatch {
-  const count = messages.length;
-  const headers = new Array<Array<[Buffer, Buffer]> | null>(count);
+/**
+ * One partition's fetched messages packed: a batch kafkajs decoded is copied message by message; a
+ * batch kept in place (in-place-record-batches) is copied whole and indexed where its records lie,
+ * from the fetched offset `from` on (the records before it were not asked for).
+ */
+export function packBatch(topic: string, partition: number, messages: readonly KafkaMessage[], from = 0n): PackedBatch {
   let size = 0;
-  for (let i = 0; i < count; i += 1) {
+  let capacity = 0;
+  const headers = new Array<Buffer | null>(messages.length);
+  for (let i = 0; i < messages.length; i += 1) {
     const message = messages[i]!;
-    size += (message.value?.length ?? 0) + (message.key?.length ?? 0);
-    const entries = message.headers && Object.keys(message.headers).length > 0 ? headerEntries(message.headers) : null;
-    headers[i] = entries;
-    if (entries) for (const [name, value] of entries) size += 8 + name.length + value.length;
-    if (entries) size += 4;
+    const records = inPlaceRecordsOf(message);
+    if (records !== undefined) {
+      size += records.bytes.length;
+      capacity += records.count;
+      continue;
+    }
+    const encoded = encodedHeaders(message.headers);
+    headers[i] = encoded;
+    size += (message.value?.length ?? 0) + (message.key?.length ?? 0) + (encoded?.length ?? 0);
+    capacity += 1;
   }
   const bytes = new ArrayBuffer(size);
   const out = Buffer.from(bytes);
-  const index = new Uint32Array(count * FIELDS);
-  const offsets = new BigInt64Array(count);
+  let index = new Uint32Array(capacity * FIELDS);
+  let offsets = new BigInt64Array(capacity);
   let at = 0;
+  let count = 0;
   const put = (source: Buffer | null | undefined, field: number) => {
     index[field] = at;
     if (source) at += source.copy(out, at);
     index[field + 1] = at;
   };
-  for (let i = 0; i < count; i += 1) {
+  const indexRecord = (base: number) => (record: RecordFields) => {
+    const field = count * FIELDS;
+    index[field] = base + record.valueStart;
+    index[field + 1] = base + record.valueEnd;
+    index[field + 2] = base + record.keyStart;
+    index[field + 3] = base + record.keyEnd;
+    index[field + 4] = base + record.headersStart;
+    index[field + 5] = base + record.headersEnd;
+    offsets[count] = record.offset;
+    count += 1;
+  };
+  for (let i = 0; i < messages.length; i += 1) {
     const message = messages[i]!;
-    offsets[i] = BigInt(message.offset);
-    put(message.value, i * FIELDS);
-    put(message.key, i * FIELDS + 2);
-    index[i * FIELDS + 4] = at;
-    const entries = headers[i];
-    if (entries) {
-      at = out.writeUInt32LE(entries.length, at);
-      for (const [name, value] of entries) {
-        at = out.writeUInt32LE(name.length, at);
-        at += name.copy(out, at);
-        at = out.writeUInt32LE(value.length, at);
-        at += value.copy(out, at);
-      }
+    const records = inPlaceRecordsOf(message);
+    if (records !== undefined) {
+      const base = at;
+      at += records.bytes.copy(out, at);
+      readRecords(records, from, indexRecord(base));
+      continue;
     }
-    index[i * FIELDS + 5] = at;
+    offsets[count] = BigInt(message.offset);
+    put(message.value, count * FIELDS);
+    put(message.key, count * FIELDS + 2);
+    put(headers[i], count * FIELDS + 4);
+    count += 1;
+  }
+  if (count < capacity) {
+    index = index.slice(0, count * FIELDS);
+    offsets = offsets.slice(0, count);
   }
   return { topic, partition, count, bytes, index, offsets };
 }
@@ -114,21 +139,8 @@ class PackedMessage implements ReceivedMessage {
   }
 
   private readHeaders(): Record<string, string> {
-    const result: Record<string, string> = {};
-    let at = this.batch.index[this.i * FIELDS + 4]!;
-    const end = this.batch.index[this.i * FIELDS + 5]!;
-    if (at === end) return result;
-    const count = this.buffer.readUInt32LE(at);
-    at += 4;
-    for (let h = 0; h < count; h += 1) {
-      const nameLength = this.buffer.readUInt32LE(at);
-      const name = this.buffer.toString('utf8', at + 4, at + 4 + nameLength);
-      at += 4 + nameLength;
-      const valueLength = this.buffer.readUInt32LE(at);
-      result[name] = this.buffer.toString('utf8', at + 4, at + 4 + valueLength);
-      at += 4 + valueLength;
-    }
-    return result;
+    const at = this.i * FIELDS + 4;
+    return readHeaders(this.buffer, this.batch.index[at]!, this.batch.index[at + 1]!);
   }
 
   toJSON(): object {
