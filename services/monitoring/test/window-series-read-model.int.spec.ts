@@ -62,6 +62,27 @@ describe.each(databases)('the window series read model on %s', (_name, openDatab
     expect(fromBatch.series.find((p) => p.model_name === 'loans' && p.window_index === '1' && p.subject === 'performance')).toMatchObject({ metric: 'accuracy', value: expect.closeTo(0.6, 12), baseline: 0.9 });
   });
 
+  it('keeps window times to the millisecond, and values JSON cannot hold (NaN, infinities) as they were', async () => {
+    // Given a window whose drift is not a number, with a baseline that is infinite, at times with milliseconds
+    const event = evaluated('odd', 7, Number.NaN) as unknown as { data: Record<string, unknown> };
+    event.data.windowStart = 1_800_000_000_123;
+    event.data.windowEnd = 1_800_000_000_987;
+    event.data.performance = [{ metric: 'roc_auc', value: Number.NEGATIVE_INFINITY, baseline: Number.POSITIVE_INFINITY }];
+    const model = await modelIn();
+
+    // When stored
+    await db.transaction((tx) => model.handleBatch!(tx, [event as unknown as EnvelopedEvent]));
+
+    // Then each reads back as it was
+    const { series, windows } = await rows(model);
+    const income = series.find((p) => p.subject === 'income')!;
+    expect(Number.isNaN(income.value)).toBe(true);
+    expect(new Date(income.window_start).getTime()).toBe(1_800_000_000_123);
+    expect(new Date(income.window_end).getTime()).toBe(1_800_000_000_987);
+    expect(series.find((p) => p.subject === 'performance')).toMatchObject({ value: Number.NEGATIVE_INFINITY, baseline: Number.POSITIVE_INFINITY });
+    expect(new Date(windows[0]!.window_end).getTime()).toBe(1_800_000_000_987);
+  });
+
   it('writes nothing for a batch without window evaluations', async () => {
     const model = await modelIn();
     await db.transaction((tx) => model.handleBatch!(tx, [{ type: 'MonitorPolicyChanged', data: {} } as unknown as EnvelopedEvent]));
