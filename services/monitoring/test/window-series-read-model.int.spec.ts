@@ -77,10 +77,10 @@ describe.each(databases)('the window series read model on %s', (_name, openDatab
     const { series, windows } = await rows(model);
     const income = series.find((p) => p.subject === 'income')!;
     expect(Number.isNaN(income.value)).toBe(true);
-    expect(new Date(income.window_start).getTime()).toBe(1_800_000_000_123);
-    expect(new Date(income.window_end).getTime()).toBe(1_800_000_000_987);
+    expect(new Date(income.window_start as Date).getTime()).toBe(1_800_000_000_123);
+    expect(new Date(income.window_end as Date).getTime()).toBe(1_800_000_000_987);
     expect(series.find((p) => p.subject === 'performance')).toMatchObject({ value: Number.NEGATIVE_INFINITY, baseline: Number.POSITIVE_INFINITY });
-    expect(new Date(windows[0]!.window_end).getTime()).toBe(1_800_000_000_987);
+    expect(new Date(windows[0]!.window_end as Date).getTime()).toBe(1_800_000_000_987);
   });
 
   it('writes nothing for a batch without window evaluations', async () => {

@@ -18,18 +18,18 @@ const STOP_TIMEOUT_MS = 30_000;
 /** A thread that died is replaced after this pause (and again, if the new one cannot join either). */
 const RESTART_PAUSE_MS = 1_000;
 /**
- * The thread's heap holds a fetch's decoded messages, a few hundred bytes of objects per message
- * whatever its size: an 8 MiB fetch of 60-byte messages needs ~100 MB (48 MB ran out, and the thread
- * died on every retry of the same fetch; a spec covers it). A cap, not a working size.
+ * A batch kafkajs decodes (compressed or transactional; plain ones stay as bytes, see
+ * in-place-record-batches) is a few hundred bytes of objects per message whatever its size: an
+ * 8 MiB fetch of 60-byte messages needs ~100 MB (48 MB ran out, and the thread died on every retry
+ * of the same fetch; a spec covers it). A cap, not a working size.
  */
 const THREAD_HEAP_MB = 256;
 /**
- * A fetch's decoded messages live until packed: with a young generation too small to hold them they
- * are promoted, and the thread spent ~30% of its time marking and compacting them (50 mark-compacts
- * in 7 s of bench:monitoring at 16 MB). 32 MB: 150k -> 166-171k events/s; 64 MB was no faster and
- * went over the RSS target.
+ * With plain batches kept as bytes the thread makes little garbage per message: 8 MB against the
+ * 32 MB that kafkajs's objects needed (bench:monitoring back to back: 178-188k against 173-175k
+ * events/s, CPU per event 6.5-6.8 against 6.9-7.0 µs).
  */
-const THREAD_YOUNG_MB = 32;
+const THREAD_YOUNG_MB = 8;
 
 /** One fetch thread: a worker, and whether it is gone. */
 interface FetchThread {
