@@ -4,9 +4,11 @@
 // bench:monitoring's records), more than the monitoring pipeline spends counting the record.
 //
 // A fetch thread reads only bytes and hands them over. So in its module registry kafkajs's record
-// batch decoder is wrapped (keepRecordBatchesInPlace): a plain batch (not compressed, not part of a
-// transaction, not a control batch) stays as its bytes, standing in as one message; packing reads
-// it record by record (readRecords). Every other batch goes through kafkajs's decoder unchanged.
+// batch decoder is wrapped (keepRecordBatchesInPlace): a batch that is not part of a transaction
+// and not a control batch stays as its bytes (decompressed, by kafkajs's codec for it, if it is
+// compressed), standing in as one message; packing reads it record by record (readRecords).
+// Transactional and control batches, and those of a codec kafkajs has not registered, go through
+// kafkajs's decoder unchanged.
 //
 // What kafkajs does with the stand-in, and why that is right:
 // - its offset is the batch's last offset (the header's, which compaction keeps), so the consumer
@@ -25,7 +27,7 @@ interface KafkajsDecoder {
 
 type RecordBatchDecoder = (decoder: KafkajsDecoder) => Promise<{ records: readonly object[] }>;
 
-/** A plain record batch's records, as fetched: `bytes` is its records section. */
+/** A record batch's records: `bytes` is its records section, as fetched or decompressed. */
 export interface InPlaceRecords {
   readonly bytes: Buffer;
   readonly firstOffset: bigint;
@@ -49,22 +51,43 @@ const RECORDS_AT = 61;
 /** Bytes before the records that the length field does not count: the first offset and the length itself. */
 const LOG_OVERHEAD = 12;
 const MAGIC = 2;
-/** Compression codec (low 3 bits), transactional and control flags: any of them, and kafkajs decodes the batch. */
-const NOT_PLAIN = 0x07 | 0x10 | 0x20;
+/** Transactional and control flags: either, and kafkajs decodes the batch. */
+const NOT_PLAIN = 0x10 | 0x20;
+const COMPRESSION = 0x07;
+
+interface Codec {
+  decompress(bytes: Buffer): Promise<Buffer>;
+}
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's codec registry (users register Snappy, LZ4, ZSTD in it) */
+const compression = require('kafkajs/src/protocol/message/compression') as { lookupCodecByAttributes(attributes: number): Codec | null };
+
+/** kafkajs's codec for a batch's attributes; null when it has none (kafkajs then fails on the batch, as it would have anyway). */
+function codecOf(attributes: number): Codec | null {
+  try {
+    return compression.lookupCodecByAttributes(attributes);
+  } catch {
+    return null;
+  }
+}
 
 /**
- * kafkajs's decoder for one record batch at `decoder.offset`, keeping a plain batch in place: the
+ * kafkajs's decoder for one record batch at `decoder.offset`, keeping the batch in place: the
  * result has one stand-in record (see the top of this file); `null` when kafkajs must decode it.
  */
-export function inPlaceBatch(decoder: KafkajsDecoder): { records: object[] } | null {
+export async function inPlaceBatch(decoder: KafkajsDecoder): Promise<{ records: object[] } | null> {
   const bytes = decoder.buffer;
   const at = decoder.offset;
   // A batch cut off by the fetch's size limit: kafkajs's decoder says so the way the fetch expects.
   if (bytes.length - at < RECORDS_AT) return null;
   const end = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT);
   if (end > bytes.length || end < at + RECORDS_AT) return null;
-  if (bytes.readInt8(at + MAGIC_AT) !== MAGIC || (bytes.readInt16BE(at + ATTRIBUTES_AT) & NOT_PLAIN) !== 0) return null;
+  const attributes = bytes.readInt16BE(at + ATTRIBUTES_AT);
+  if (bytes.readInt8(at + MAGIC_AT) !== MAGIC || (attributes & NOT_PLAIN) !== 0) return null;
+  const codec = (attributes & COMPRESSION) === 0 ? null : codecOf(attributes);
+  if ((attributes & COMPRESSION) !== 0 && codec === null) return null;
   decoder.forward(end - at);
+  const section = bytes.subarray(at + RECORDS_AT, end);
   const firstOffset = bytes.readBigInt64BE(at);
   const context = {
     firstOffset: firstOffset.toString(),
@@ -79,7 +102,8 @@ export function inPlaceBatch(decoder: KafkajsDecoder): { records: object[] } | n
     firstSequence: bytes.readInt32BE(at + FIRST_SEQUENCE_AT),
     timestampType: 0,
   };
-  const records: InPlaceRecords = { bytes: bytes.subarray(at + RECORDS_AT, end), firstOffset, count: bytes.readInt32BE(at + RECORD_COUNT_AT) };
+  // A compressed batch's records are one block: decompressed, they are a buffer outside the heap, not an object each.
+  const records: InPlaceRecords = { bytes: codec === null ? section : await codec.decompress(section), firstOffset, count: Math.max(0, bytes.readInt32BE(at + RECORD_COUNT_AT)) };
   const standIn = {
     magicByte: MAGIC, attributes: 0, timestamp: context.maxTimestamp, key: null, value: null, headers: {},
     offset: (firstOffset + BigInt(context.lastOffsetDelta)).toString(), isControlRecord: false, batchContext: context,
@@ -109,7 +133,7 @@ export function keepRecordBatchesInPlace(): void {
   if (require.cache[require.resolve(DECODER_USER)] !== undefined) throw new Error('kafkajs already loaded its fetch decoding: keep record batches in place before the first fetch');
   const path = require.resolve(DECODER);
   const decode = require(path) as RecordBatchDecoder;
-  const kept: RecordBatchDecoder = async (decoder) => inPlaceBatch(decoder) ?? decode(decoder);
+  const kept: RecordBatchDecoder = async (decoder) => (await inPlaceBatch(decoder)) ?? decode(decoder);
   require.cache[path]!.exports = kept;
   /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -18,14 +18,14 @@ const STOP_TIMEOUT_MS = 30_000;
 /** A thread that died is replaced after this pause (and again, if the new one cannot join either). */
 const RESTART_PAUSE_MS = 1_000;
 /**
- * A batch kafkajs decodes (compressed or transactional; plain ones stay as bytes, see
+ * A batch kafkajs decodes (a transactional one; the others stay as bytes, see
  * in-place-record-batches) is a few hundred bytes of objects per message whatever its size: an
- * 8 MiB fetch of 60-byte messages needs ~100 MB (48 MB ran out, and the thread died on every retry
- * of the same fetch; a spec covers it). A cap, not a working size.
+ * 8 MiB fetch of 60-byte messages needed ~100 MB when kafkajs decoded every batch (48 MB ran out,
+ * and the thread died on every retry of the same fetch). A cap, not a working size.
  */
 const THREAD_HEAP_MB = 256;
 /**
- * With plain batches kept as bytes the thread makes little garbage per message: 8 MB against the
+ * With batches kept as bytes the thread makes little garbage per message: 8 MB against the
  * 32 MB that kafkajs's objects needed (bench:monitoring back to back: 178-188k against 173-175k
  * events/s, CPU per event 6.5-6.8 against 6.9-7.0 µs).
  */
