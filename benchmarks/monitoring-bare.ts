@@ -1,10 +1,13 @@
 // Child process of benchmarks/monitoring.bench.ts: a bare kafkajs consumer of the monitoring topics,
 // run with node's default flags (not the service's): the transport's limit as anyone would get it.
 // argv: brokers total mode (bare: hands each value to nothing; decode: decodes it with the generic
-// Avro codec and does nothing else). Prints {"seconds", "cpuSeconds"} of the consumption.
-import { Kafka, logLevel } from 'kafkajs';
+// Avro codec and does nothing else; in-place: kafkajs with record batches kept as bytes, as the
+// service's fetch thread has it, each record's value found and handed to nothing). Prints
+// {"seconds", "cpuSeconds"} of the consumption.
+import { type Batch, Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { BATCH_FETCH, Topics } from '@mgov/messaging';
+import { inPlaceRecordsOf, keepRecordBatchesInPlace, readRecords } from '../libs/messaging/src/kafka/in-place-record-batches';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -13,6 +16,7 @@ async function main(): Promise<void> {
   const total = Number(totalText);
   const codec = avroCodec();
   const look: (value: Buffer) => void = mode === 'decode' ? (value) => void codec.decode(value) : () => undefined;
+  if (mode === 'in-place') keepRecordBatchesInPlace();
   const kafka = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-bare-${process.pid}-${Date.now()}`, ...BATCH_FETCH });
   await consumer.connect();
@@ -22,8 +26,8 @@ async function main(): Promise<void> {
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) look(message.value!);
-        seen += batch.messages.length;
+        seen += mode === 'in-place' ? recordsOf(batch) : batch.messages.length;
+        if (mode !== 'in-place') for (const message of batch.messages) look(message.value!);
         if (seen >= total) resolve();
       },
     });
@@ -35,6 +39,26 @@ async function main(): Promise<void> {
   const used = process.cpuUsage(cpu);
   await consumer.disconnect();
   process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6 })}\n`);
+}
+
+/** Records of a batch whose record batches were kept in place, each one's value found (as packing does). */
+function recordsOf(batch: Batch): number {
+  const from = BigInt((batch as Batch & { fetchedOffset: string }).fetchedOffset);
+  let count = 0;
+  let valueBytes = 0;
+  for (const message of batch.messages) {
+    const records = inPlaceRecordsOf(message);
+    if (records === undefined) count += 1;
+    else {
+      readRecords(records, from, (record) => {
+        valueBytes += record.valueEnd - record.valueStart;
+        count += 1;
+      });
+    }
+  }
+  // Read, so the walk is not optimized away.
+  if (valueBytes < 0) throw new Error('negative value size');
+  return count;
 }
 
 void main().catch((error: unknown) => {

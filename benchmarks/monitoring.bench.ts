@@ -9,7 +9,8 @@
 //    same topics, three times (the median run counts), in a child process with node's default flags
 //    (the service runs with its deployment's, --single-threaded-gc): the transport's limit. Prints both rates and their ratio (targets >= 50,000 events/s
 //    and >= 0.5), and the CPU time each spent per event (this process, all its threads). For scale,
-//    the same consumer decoding every message with the generic Avro codec and doing nothing else.
+//    the same consumer decoding every message with the generic Avro codec and doing nothing else, and
+//    the same consumer with record batches kept as bytes (as the service's fetch thread reads them).
 // 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
 //    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
 // 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active. The
@@ -56,7 +57,7 @@ async function endOffsets(): Promise<Map<string, bigint>> {
  * runs with its deployment's: a bare consumer is not to inherit them), handing each value to nothing
  * or to the generic Avro decode.
  */
-function bareConsumer(total: number, mode: 'bare' | 'decode' = 'bare'): { seconds: number; cpuSeconds: number } {
+function bareConsumer(total: number, mode: 'bare' | 'decode' | 'in-place' = 'bare'): { seconds: number; cpuSeconds: number } {
   const run = spawnSync(process.execPath, ['-r', join(__dirname, '../tools/register.js'), join(__dirname, 'monitoring-bare.ts'), brokers, String(total), mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (run.status !== 0) throw new Error(`the bare consumer (${mode}) failed`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number };
@@ -183,16 +184,20 @@ async function main(): Promise<void> {
   const bareSeconds = bare.seconds;
   // For scale: the same consumer decoding every message with the generic Avro codec, and nothing else.
   const decodeOnly = bareConsumer(total, 'decode');
+  // And with kafkajs's records kept as bytes, as the service's fetch thread reads them: its transport.
+  const inPlace = bareConsumer(total, 'in-place');
   const serviceRate = total / serviceSeconds;
   const bareRate = total / bareSeconds;
   latencies.sort((a, b) => a - b);
+  const perEventOf = (cpuSeconds: number) => ((cpuSeconds / total) * 1e6).toFixed(2);
   const line = (label: string, value: string, target = '') => console.log(`  ${label.padEnd(34)}${value.padStart(14)}  ${target}`);
   console.log(`monitoring: ${published.events.toLocaleString()} predictions + ${published.outcomes.toLocaleString()} outcomes, ${MODELS} model versions x 25 features (published in ${published.seconds.toFixed(1)} s)`);
   line('service end-to-end (events/s)', serviceRate.toFixed(0), `target >= ${TARGETS.rate}; ${serviceSeconds.toFixed(2)} s from subscribed (+${bootSeconds.toFixed(2)} s start), ${windows[0]!.n} windows evaluated`);
   line('bare kafkajs consumer (events/s)', bareRate.toFixed(0), `median of 3 runs (${bares.map((b) => (total / b.seconds).toFixed(0)).join(', ')}), no decoding`);
   line('ratio service / bare', (serviceRate / bareRate).toFixed(3), `target >= ${TARGETS.ratio}`);
   line('kafkajs + generic Avro decode only', (total / decodeOnly.seconds).toFixed(0), `events/s, ratio ${(total / decodeOnly.seconds / bareRate).toFixed(3)}: the ceiling of any consumer that decodes each message with avsc`);
-  const perEvent = (cpuSeconds: number) => ((cpuSeconds / total) * 1e6).toFixed(2);
+  line('kafkajs, records kept as bytes', (total / inPlace.seconds).toFixed(0), `events/s, ${perEventOf(inPlace.cpuSeconds)} us CPU per event: the service's own transport (ratio to it ${(serviceRate / (total / inPlace.seconds)).toFixed(3)})`);
+  const perEvent = perEventOf;
   line('CPU per event (us)', `${perEvent(serviceCpuSeconds)} / ${perEvent(bare.cpuSeconds)}`, `service / bare (${perEvent(decodeOnly.cpuSeconds)} decode only); all threads of each process (kafkajs, GC, the service)`);
   line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
   line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
