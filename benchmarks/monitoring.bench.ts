@@ -2,32 +2,31 @@
 // 1. A child process publishes BENCH_MONITORING_EVENTS predictions (default 1,000,000; 20 numeric + 5
 //    categorical features, 2 protected groups) for 100 registered model versions, plus an outcome
 //    for every 10th, through @mgov/inference-client. The monitoring service is not running meanwhile.
-// 2. The monitoring service (this process) starts and consumes all of it: windows of 1000 events per
+// 2. The monitoring service (a child process, monitoring-service.ts) starts and consumes all of it: windows of 1000 events per
 //    version, every window evaluated and stored. Its rate = events / time from the moment it joined its
 //    consumer group until every offset is stored (its start-up time is printed beside it).
 // 3. A bare kafkajs consumer (new group, eachBatch, the service's fetch sizes, no decoding) reads the
 //    same topics, three times (the median run counts), in a child process with node's default flags
 //    (the service runs with its deployment's, --single-threaded-gc): the transport's limit. Prints both rates and their ratio (targets >= 50,000 events/s
-//    and >= 0.5), and the CPU time each spent per event (this process, all its threads). For scale,
+//    and >= 0.5), and the CPU time each spent per event (each process, all its threads). For scale,
 //    the same consumer decoding every message with the generic Avro codec and doing nothing else, and
 //    the same consumer with record batches kept as bytes (as the service's fetch thread reads them).
 // 4. Detection latency: 30 times, a breaching window is published for a dedicated model version;
 //    from the publish of its last event to the DataDriftDetected on mgov.monitoring.events (p50, p99).
-// 5. Peak RSS of this process while the service ran with 100 model versions x 25 features active. The
-//    service's state is bounded by design, but V8 grows its heap lazily up to its limit: the npm script
-//    runs with --max-old-space-size=192 (and --single-threaded-gc), as the deployment runs the service (the limit is printed).
+// 5. Peak RSS of the service's process (the service runs in a child process of its own, with the
+//    node flags docker-compose gives it: --single-threaded-gc, --max-old-space-size=192 ...) while it
+//    ran with 100 model versions x 25 features active. Its state is bounded by design, but V8 grows
+//    its heap lazily up to its limit (printed).
 // Run: npm run bench:monitoring
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
 import { Topics } from '@mgov/messaging';
 import { profileColumns } from '@mgov/stats';
 import { engineer, monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
+import type { FromService, ToService } from './monitoring-service';
 import { benchModel, prediction, trainingRows, uniform } from './monitoring-traffic';
 
 const EVENTS = Number(process.env.BENCH_MONITORING_EVENTS ?? 1_000_000);
@@ -38,7 +37,33 @@ const databaseUrl = process.env.MGOV_DATABASE_URL!;
 const brokers = process.env.MGOV_KAFKA_BROKERS!;
 const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 
+/** As docker-compose runs the monitoring service (deploy/test/compose.unit.spec.ts holds it there). */
+const SERVICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=8', '--max-old-space-size=192'];
+
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Waits for the service process's next message of a kind; fails if it exits first. */
+function serviceReplies(service: ChildProcess): <K extends FromService['kind']>(kind: K) => Promise<Extract<FromService, { kind: K }>> {
+  const received: FromService[] = [];
+  let wake: (() => void) | undefined;
+  let exited: number | null | undefined;
+  service.on('message', (message: FromService) => {
+    received.push(message);
+    wake?.();
+  });
+  service.on('exit', (code) => {
+    exited = code;
+    wake?.();
+  });
+  return async (kind) => {
+    for (;;) {
+      const at = received.findIndex((m) => m.kind === kind);
+      if (at !== -1) return received.splice(at, 1)[0] as never;
+      if (exited !== undefined) throw new Error(`the monitoring service process exited (${exited}) before '${kind}'`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function endOffsets(): Promise<Map<string, bigint>> {
@@ -63,36 +88,6 @@ function bareConsumer(total: number, mode: 'bare' | 'decode' | 'in-place' = 'bar
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number };
 }
 
-/**
- * BENCH_PROFILE=FILE writes a CPU profile of the service's consumption (open it in Chrome DevTools);
- * BENCH_ALLOCATIONS=FILE a sampled allocation profile of the same span (what makes the garbage).
- */
-async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
-  const cpuFile = process.env.BENCH_PROFILE;
-  const allocationFile = process.env.BENCH_ALLOCATIONS;
-  if (!cpuFile && !allocationFile) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-  if (cpuFile) {
-    await post('Profiler.enable');
-    await post('Profiler.start');
-  }
-  if (allocationFile) await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  return {
-    async stop() {
-      if (cpuFile) writeFileSync(cpuFile, JSON.stringify(((await post('Profiler.stop')) as { profile: unknown }).profile));
-      if (allocationFile) writeFileSync(allocationFile, JSON.stringify(((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile));
-      session.disconnect();
-    },
-  };
-}
-
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -101,7 +96,7 @@ async function main(): Promise<void> {
   const profile = profileColumns(trainingRows(5_000));
   // Setting up reads no predictions: without a fetch thread, whose memory would stay with this process
   // when it ends and count in the measured run's RSS.
-  let host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: false });
+  const host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: false });
   for (let i = 0; i < MODELS; i += 1) await registerModelVersion(host.bus, { modelName: benchModel(i), version: 1, profile, metrics: { accuracy: 0.8, f1: 0.8 } });
   await registerModelVersion(host.bus, { modelName: 'bench-latency', version: 1, profile, metrics: { accuracy: 0.8 } });
   for (;;) {
@@ -118,20 +113,15 @@ async function main(): Promise<void> {
   const total = published.events + published.outcomes;
   const ends = await endOffsets();
 
-  let peakRss = 0;
-  let peakHeap = 0;
-  const rssBefore = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    const { rss, heapUsed } = process.memoryUsage();
-    peakRss = Math.max(peakRss, rss);
-    peakHeap = Math.max(peakHeap, heapUsed);
-  }, 50);
+  // The service in a process of its own, with the node flags it is deployed with (docker-compose):
+  // its RSS and CPU are then its own, not the set-up's and this process's.
   const t0 = now();
-  // BENCH_FETCH_THREAD=0: the service fetches on its own thread, not on a thread of its own (MGOV_MONITORING_FETCH_THREAD=false).
-  host = await host.start({ fetchThread: process.env.BENCH_FETCH_THREAD !== '0' });
+  const service = fork(join(__dirname, 'monitoring-service.ts'), [host.databaseUrl, brokers, process.env.BENCH_FETCH_THREAD === '0' ? '0' : '1'], {
+    execArgv: [...SERVICE_NODE_FLAGS, '-r', join(__dirname, '../tools/register.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const fromService = serviceReplies(service);
+  await fromService('subscribed');
   const subscribed = now();
-  const serviceCpu = process.cpuUsage();
-  const profiling = await startProfile();
   for (;;) {
     const rows = await host.db.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1`);
     const stored = new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
@@ -139,10 +129,10 @@ async function main(): Promise<void> {
     await sleep(20);
   }
   const serviceSeconds = (now() - subscribed) / 1000;
-  const serviceCpuSeconds = cpuSecondsSince(serviceCpu);
-  await profiling?.stop();
+  service.send({ kind: 'measured' } satisfies ToService);
+  const measured = await fromService('measured');
+  const serviceCpuSeconds = measured.cpuSeconds;
   const bootSeconds = (subscribed - t0) / 1000;
-  clearInterval(sampler);
   const windows = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.events WHERE type = 'MonitoringWindowEvaluated'`).catch(() => [{ n: '?' }]);
 
   // Detection latency, with the service live.
@@ -173,7 +163,8 @@ async function main(): Promise<void> {
   }
   await client.close();
   await consumer.disconnect();
-  await host.stop();
+  service.send({ kind: 'stop' } satisfies ToService);
+  await new Promise((resolve) => service.once('exit', resolve));
   await host.drop();
 
   // A few seconds each on a shared machine: the bare consumer runs three times, and the median run is the baseline.
@@ -201,7 +192,8 @@ async function main(): Promise<void> {
   line('CPU per event (us)', `${perEvent(serviceCpuSeconds)} / ${perEvent(bare.cpuSeconds)}`, `service / bare (${perEvent(decodeOnly.cpuSeconds)} decode only); all threads of each process (kafkajs, GC, the service)`);
   line('detection latency p50 (ms)', latencies.length ? percentile(latencies, 50).toFixed(0) : 'n/a', `${latencies.length}/${TRIALS} breaching windows alerted`);
   line('detection latency p99 (ms)', latencies.length ? percentile(latencies, 99).toFixed(0) : 'n/a', `target <= ${TARGETS.p99Ms}`);
-  line('peak RSS while consuming (MB)', (peakRss / 1024 / 1024).toFixed(0), `target <= ${TARGETS.peakRssMb}; ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB of a ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB limit`);
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  line('peak RSS while consuming (MB)', mb(measured.peakRss), `target <= ${TARGETS.peakRssMb}; the service's process (${mb(measured.rssBefore)} MB at its start), peak JS heap ${mb(measured.peakHeap)} MB of a ${mb(measured.heapLimit)} MB limit`);
   process.exit(0);
 }
 

@@ -14,6 +14,8 @@ export interface MonitoringHost {
   readonly kernel: ServiceKernel;
   readonly bus: MessageBus;
   readonly db: PostgresDatabase;
+  /** The host's own database (another process may attach to it: `attachMonitoringHost`). */
+  readonly databaseUrl: string;
   /** Stops the service (not the database): a restart is `start()` again on the same database (options changed, if given). */
   stop(): Promise<void>;
   start(changed?: Partial<MonitoringOptions>): Promise<MonitoringHost>;
@@ -31,21 +33,31 @@ export async function monitoringHost(options: MonitoringOptions & { readonly dat
   await admin(`CREATE DATABASE ${database}`);
   const url = new URL(options.databaseUrl);
   url.pathname = `/${database}`;
-  const db = await postgresDatabase(url.toString());
+  return hostOn(url.toString(), options, () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+}
+
+/** The monitoring service on the database of a host started elsewhere (another process); `drop` only closes it. */
+export function attachMonitoringHost(options: MonitoringOptions & { readonly databaseUrl: string; readonly brokers: string }): Promise<MonitoringHost> {
+  return hostOn(options.databaseUrl, options, async () => undefined);
+}
+
+async function hostOn(databaseUrl: string, options: MonitoringOptions & { readonly brokers: string }, dropDatabase: () => Promise<void>): Promise<MonitoringHost> {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const db = await postgresDatabase(databaseUrl);
   const start = async (changed: Partial<MonitoringOptions> = {}): Promise<MonitoringHost> => {
     const bus = kafkaBus({ brokers: options.brokers, clientId: `monitoring-${database}` });
     const kernel = new ServiceKernel({ name: 'monitoring', db, bus, pollMs: 50 });
     const service = new MonitoringService(kernel.runtime, { ...options, ...changed });
     await kernel.start(service.module);
     const host: MonitoringHost = {
-      service, kernel, bus, db, start,
+      service, kernel, bus, db, databaseUrl, start,
       async stop() {
         await kernel.stop();
         await bus.close();
       },
       async drop() {
         await db.close();
-        await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await dropDatabase();
       },
     };
     return host;
