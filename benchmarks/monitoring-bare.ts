@@ -7,7 +7,7 @@
 import { type Batch, Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { BATCH_FETCH, Topics } from '@mgov/messaging';
-import { inPlaceRecordsOf, keepRecordBatchesInPlace, readRecords } from '../libs/messaging/src/kafka/in-place-record-batches';
+import { fetchedOffsetOf, inPlaceRecordsOf, keepRecordBatchesInPlace, readRecords } from '../libs/messaging/src/kafka/in-place-record-batches';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
 /** Records of a batch whose record batches were kept in place, each one's value found (as packing does). */
 function recordsOf(batch: Batch): number {
-  const from = BigInt((batch as Batch & { fetchedOffset: string }).fetchedOffset);
+  const from = fetchedOffsetOf(batch);
   let count = 0;
   let valueBytes = 0;
   for (const message of batch.messages) {

@@ -18,6 +18,8 @@
 // - aborted-transaction filtering concerns transactional batches, which kafkajs decodes itself.
 // Like kafkajs, this checks no CRC.
 
+import type { Batch } from 'kafkajs';
+
 /** The parts of kafkajs's Decoder (kafkajs/src/protocol/decoder) the wrapper uses. */
 interface KafkajsDecoder {
   readonly buffer: Buffer;
@@ -84,8 +86,9 @@ export async function inPlaceBatch(decoder: KafkajsDecoder): Promise<{ records: 
   if (end > bytes.length || end < at + RECORDS_AT) return null;
   const attributes = bytes.readInt16BE(at + ATTRIBUTES_AT);
   if (bytes.readInt8(at + MAGIC_AT) !== MAGIC || (attributes & NOT_PLAIN) !== 0) return null;
-  const codec = (attributes & COMPRESSION) === 0 ? null : codecOf(attributes);
-  if ((attributes & COMPRESSION) !== 0 && codec === null) return null;
+  const compressed = (attributes & COMPRESSION) !== 0;
+  const codec = compressed ? codecOf(attributes) : null;
+  if (compressed && codec === null) return null;
   decoder.forward(end - at);
   const section = bytes.subarray(at + RECORDS_AT, end);
   const firstOffset = bytes.readBigInt64BE(at);
@@ -110,6 +113,13 @@ export async function inPlaceBatch(decoder: KafkajsDecoder): Promise<{ records: 
     [IN_PLACE]: records,
   };
   return { ...context, records: [standIn] };
+}
+
+/** Where a fetch began, below which readRecords leaves records out: kafkajs's Batch has it (consumer/batch.js), its type declarations do not. */
+export function fetchedOffsetOf(batch: Batch): bigint {
+  const { fetchedOffset } = batch as Batch & { readonly fetchedOffset?: string };
+  if (fetchedOffset === undefined) throw new Error('kafkajs gave a batch without its fetched offset: records kept in place cannot be read from it');
+  return BigInt(fetchedOffset);
 }
 
 /** The records a fetched message stands in for, when it is a batch kept in place. */

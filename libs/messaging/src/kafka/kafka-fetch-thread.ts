@@ -2,13 +2,13 @@
 // packed, to the thread that owns the subscription, staying `ahead` batches in front of it.
 // Offsets are committed only when the owner says a batch was handled.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Batch, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { logger } from '@mgov/telemetry';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
 import { kafkaLogCreator } from './kafka-log';
 import { nextOffset } from './kafka-message';
 import { groupJoined } from './kafka-subscription';
-import { keepRecordBatchesInPlace } from './in-place-record-batches';
+import { fetchedOffsetOf, keepRecordBatchesInPlace } from './in-place-record-batches';
 import { packBatch } from './packed-batch';
 
 /** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
@@ -103,13 +103,6 @@ async function start(): Promise<void> {
     },
   });
   await joined;
-}
-
-/** Where the fetch began: kafkajs's Batch has it (consumer/batch.js), its type declarations do not. */
-function fetchedOffsetOf(batch: Batch): bigint {
-  const { fetchedOffset } = batch as Batch & { readonly fetchedOffset?: string };
-  if (fetchedOffset === undefined) throw new Error('kafkajs gave a batch without its fetched offset: records kept in place cannot be read from it');
-  return BigInt(fetchedOffset);
 }
 
 start().then(() => send({ kind: 'joined' }), async (error: unknown) => {
