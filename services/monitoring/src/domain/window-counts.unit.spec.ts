@@ -1,5 +1,6 @@
 import type { ColumnProfile } from '@mgov/contracts';
-import { countPrediction, emptyCounts, emptyObservation, layoutOf } from './window-counts';
+import { equalWidthEdges } from '@mgov/stats';
+import { countPrediction, emptyCounts, emptyObservation, layoutOf, numericBins } from './window-counts';
 
 /** A numeric-only layout with the given bin edges. */
 function layoutWithEdges(edges: number[]) {
@@ -21,12 +22,13 @@ function binsOf(edges: number[], values: number[]): number[] {
 
 describe('numeric bins of a window (the training profile convention: bin i is [edges[i-1], edges[i]))', () => {
   it.each([
-    ['few edges (counted by a scan)', [10, 20, 30]],
-    ['many edges (binary search)', Array.from({ length: 40 }, (_, i) => (i + 1) * 10)],
+    ['equally spaced edges (found by arithmetic)', [10, 20, 30]],
+    ['few unequal edges (counted by a scan)', [10, 20, 30, 45]],
+    ['many unequal edges (binary search)', Array.from({ length: 40 }, (_, i) => (i + 1) * 10 + (i > 3 ? i % 3 : 0))],
   ])('puts values below, on and between the edges in the same bins with %s', (_name, edges) => {
     // Given values below the first edge, on each edge, between edges and above the last
     const last = edges[edges.length - 1]!;
-    const values = [-1, 10, 15, 20, 29.999, 30, last, last + 1];
+    const values = [-1, 10, 15, 20, 29.999, 30, last, last + 1, 1e308, -1e308];
 
     // When each is counted
     const bins = binsOf(edges, values);
@@ -50,5 +52,30 @@ describe('numeric bins of a window (the training profile convention: bin i is [e
     // Then a value on a repeated edge is past all its copies, by the scan and by the binary search alike
     expect(binsOf(few, [0, 1, 2, 2.5, 3])).toEqual([0, 3, 5, 5, 6]);
     expect(binsOf(many, [0, 1, 2, 2.5, 3])).toEqual([0, 3, 5, 5, 6]);
+  });
+
+  it('finds the bin of every value exactly on equally spaced edges whose floating-point spacing is uneven', () => {
+    // Given equal-width edges as training profiles make them, over awkward ranges (0.1 steps, large offsets, tiny spans)
+    const ranges: Array<[number, number, number]> = [[0, 1, 10], [-3.3, 7.7, 10], [1e9, 1e9 + 0.7, 7], [-1e-7, 3e-7, 13], [0.1, 0.30000000000000004, 20]];
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const [min, max, bins] of ranges) {
+      const edges = equalWidthEdges(min, max, bins);
+      expect(numericBins('x', edges).inverseStep).toBeGreaterThan(0);
+      // Values on each edge, one double either side of it, and random values in and beyond the range
+      const onAndBeside = edges.flatMap((e) => [e, e - Math.abs(e) * Number.EPSILON, e + Math.abs(e) * Number.EPSILON, e - 1e-300, e + 1e-300]);
+      const spread = Array.from({ length: 2000 }, () => min - (max - min) * 0.2 + random() * (max - min) * 1.4);
+      const values = [...onAndBeside, ...spread, min, max];
+
+      // When each is counted, then it lands where counting the edges at or below it says
+      expect(binsOf(edges, values)).toEqual(values.map((v) => edges.filter((e) => e <= v).length));
+    }
+  });
+
+  it('finds bins by arithmetic only on equally spaced edges', () => {
+    expect(numericBins('x', [0, 1, 2, 3]).inverseStep).toBe(1);
+    expect(numericBins('x', [0, 1, 2.5, 3]).inverseStep).toBe(0);
+    expect(numericBins('x', [1, 1, 1]).inverseStep).toBe(0);
+    expect(numericBins('x', [5]).inverseStep).toBe(0);
   });
 });
