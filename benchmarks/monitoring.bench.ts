@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   // its RSS and CPU are then its own, not the set-up's and this process's.
   const t0 = now();
   const service = fork(join(__dirname, 'monitoring-service.ts'), [host.databaseUrl, brokers, process.env.BENCH_FETCH_THREAD === '0' ? '0' : '1'], {
-    execArgv: [...SERVICE_NODE_FLAGS, '-r', join(__dirname, '../tools/register.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...SERVICE_NODE_FLAGS, ...(process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? []), '-r', join(__dirname, '../tools/register.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const fromService = serviceReplies(service);
   await fromService('subscribed');
