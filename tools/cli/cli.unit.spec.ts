@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fixtureFiles, runMgov } from './cli-harness';
 import { closedUrl, StubServer } from './stub-server';
 
@@ -19,6 +21,16 @@ describe('mgov usage', () => {
     const { code, stdout } = await mgov(['--help']);
     expect(code).toBe(0);
     for (const command of ['health', 'source', 'dataset', 'run', 'model', 'monitoring', 'cases', 'audit', 'auth', 'bias']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('stops quietly when its reader closes the pipe early (mgov … | head)', async () => {
+    const child = spawn(process.execPath, [join(__dirname, 'mgov.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader goes away before reading anything: every write of the help meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('--help works on a nested command', async () => {
