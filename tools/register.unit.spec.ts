@@ -8,6 +8,8 @@ import { join, relative, resolve } from 'node:path';
 const root = resolve(__dirname, '..');
 const register = join(root, 'tools', 'register.js');
 // Sources inside the workspace (only those are kept compiled), in a directory git ignores.
+// (A fresh clone has no dist/ yet.)
+mkdirSync(join(root, 'dist'), { recursive: true });
 const sources = mkdtempSync(join(root, 'dist', 'register-spec-'));
 const compiledDir = mkdtempSync(join(tmpdir(), 'mgov-compiled-'));
 
