@@ -8,6 +8,15 @@ function layoutWithEdges(edges: number[]) {
   return layoutOf([column]);
 }
 
+/** The double next to `x` towards +∞ (`direction` 1) or −∞ (-1): one unit in the last place away. */
+function nextDouble(x: number, direction: 1 | -1): number {
+  if (x === 0) return direction * Number.MIN_VALUE;
+  const bits = new Float64Array([x]);
+  const view = new BigInt64Array(bits.buffer);
+  view[0] = view[0]! + BigInt((x > 0 ? 1 : -1) * direction);
+  return bits[0]!;
+}
+
 /** The bin each value is counted in (the index of the one bin that went up). */
 function binsOf(edges: number[], values: number[]): number[] {
   const layout = layoutWithEdges(edges);
@@ -63,13 +72,22 @@ describe('numeric bins of a window (the training profile convention: bin i is [e
       const edges = equalWidthEdges(min, max, bins);
       expect(numericBins('x', edges).inverseStep).toBeGreaterThan(0);
       // Values on each edge, one double either side of it, and random values in and beyond the range
-      const onAndBeside = edges.flatMap((e) => [e, e - Math.abs(e) * Number.EPSILON, e + Math.abs(e) * Number.EPSILON, e - 1e-300, e + 1e-300]);
+      const onAndBeside = edges.flatMap((e) => [e, nextDouble(e, -1), nextDouble(e, 1), e - Math.abs(e) * Number.EPSILON, e + Math.abs(e) * Number.EPSILON]);
       const spread = Array.from({ length: 2000 }, () => min - (max - min) * 0.2 + random() * (max - min) * 1.4);
       const values = [...onAndBeside, ...spread, min, max];
 
       // When each is counted, then it lands where counting the edges at or below it says
       expect(binsOf(edges, values)).toEqual(values.map((v) => edges.filter((e) => e <= v).length));
     }
+  });
+
+  it('finds the bin of every value exactly on edges a little off an equal spacing, near each edge too', () => {
+    // Given edges within the tolerated 1% of a step of an equal spacing (a profile's rounding, say)
+    const edges = [0, 1.004, 1.996, 3.009, 4, 4.992, 6.001, 7];
+    expect(numericBins('x', edges).inverseStep).toBeGreaterThan(0);
+    // Values on, just below and just above each edge and each whole step, and between them
+    const values = edges.flatMap((e, i) => [e, e - 1e-9, e + 1e-9, i, i - 0.003, i + 0.003, i + 0.5, i - 0.011, i + 0.011]);
+    expect(binsOf(edges, values)).toEqual(values.map((v) => edges.filter((e) => e <= v).length));
   });
 
   it('finds bins by arithmetic only on equally spaced edges', () => {
