@@ -9,10 +9,27 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 /** MGOV_COMPILED_DIR moves it (the specs of this loader use a directory of their own). */
 const outDir = path.resolve(process.env.MGOV_COMPILED_DIR ?? path.join(root, 'dist', 'compiled'));
-/** Ends every compiled file: the hash of the source it was compiled from, so a changed source is never run stale. */
+/** Ends every compiled file: the hash of the source it was compiled from (and how), so a changed source is never run stale. */
 const SOURCE_MARK = '\n//# mgovSource=';
 
-const hashOf = (source) => crypto.createHash('sha1').update(source).digest('hex');
+/**
+ * What else decides the compiled code: the compiler settings and swc's version (a changed tsconfig
+ * or an upgraded swc compiles again, rather than run what the old ones made), and this format's.
+ */
+function settingsOf() {
+  const read = (file) => {
+    try {
+      return fs.readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return `mgov-compiled-1\n${read('tsconfig.base.json')}\n${read('node_modules/@swc/core/package.json')}\n${read('node_modules/@swc-node/core/package.json')}`;
+}
+const settings = settingsOf();
+
+/** The hash of a source with the settings it is compiled under. */
+const hashOf = (source) => crypto.createHash('sha1').update(settings).update('\0').update(source).digest('hex');
 /** Where a source's compiled code is kept; undefined outside the workspace (compiled in memory at every start). */
 function compiledPathOf(file) {
   const relative = path.relative(root, file);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -52,6 +52,22 @@ describe('tools/register.js', () => {
     writeFileSync(file, fixture('second'));
     expect(run(file).out).toMatchObject({ label: 'second', swcLoaded: true });
     expect(run(file).out).toMatchObject({ label: 'second', swcLoaded: false });
+  });
+
+  it('given a compiled source, when the compiler settings change, then it is compiled again under them', () => {
+    writeFileSync(file, fixture('settings'));
+    run(file);
+    // The settings are read from the workspace: a copy of it with another tsconfig stands in for a changed one.
+    const tsconfig = join(root, 'tsconfig.base.json');
+    const original = readFileSync(tsconfig, 'utf8');
+    try {
+      writeFileSync(tsconfig, original.replace('"target": "ES2022"', '"target": "ES2021"'));
+      expect(run(file).out).toMatchObject({ label: 'settings', swcLoaded: true });
+    } finally {
+      writeFileSync(tsconfig, original);
+    }
+    expect(run(file).out).toMatchObject({ label: 'settings', swcLoaded: true });
+    expect(run(file).out).toMatchObject({ label: 'settings', swcLoaded: false });
   });
 
   it('stack frames name the TypeScript source, at its own line and column', () => {
