@@ -47,8 +47,7 @@ function transpile(source, file) {
     const options = { ...readDefaultTsConfig(), module: ts.ModuleKind.CommonJS, sourceMap: true, inlineSourceMap: false };
     swc = { core: require('@swc-node/core'), options, configOf: tsCompilerOptionsToSwcConfig };
   }
-  const { code, map } = swc.core.transformSync(source, file, swc.configOf(swc.options, file));
-  return { code, map };
+  return swc.core.transformSync(source, file, swc.configOf(swc.options, file));
 }
 
 /** Writes a file whole or not at all (another process may read or write the same one meanwhile). */
@@ -99,4 +98,4 @@ function load(file, source) {
   return code !== undefined ? { code, map: `${compiledPathOf(file)}.map` } : compile(file, source);
 }
 
-module.exports = { root, outDir, compiledOf, compile, load };
+module.exports = { root, compiledOf, compile, load };
