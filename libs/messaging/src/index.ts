@@ -1,4 +1,5 @@
-export type { BusMessage, MessageBus, ReceivedMessage, Subscription, SubscriptionOptions } from './message-bus';
+export type { BusMessage, MessageBus, ReceivedMessage, Subscription, SubscriptionOptions, TakenBatch } from './message-bus';
+export { untilStored } from './message-bus';
 export { batchOf, lastOf, type BatchPart, type ReceivedBatch } from './received-batch';
 export { ALL_TOPICS, EVENT_CONTEXTS, Topics, type EventTopicContext } from './topics';
 export { kafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';

@@ -31,7 +31,7 @@ export interface SubscriptionOptions {
    * redelivers the whole batch. Adapters without batches call `handle`. Values can be read in place
    * (see ReceivedBatch): a handler of millions of messages need not make an object per message.
    */
-  readonly handleBatch?: (batch: ReceivedBatch) => Promise<void>;
+  readonly handleBatch?: (batch: ReceivedBatch) => Promise<void | TakenBatch>;
   /**
    * With `handleBatch`, for a service's heaviest consumer: adapters that can (Kafka) fetch and decode
    * on a thread of their own, ahead of the handler, so fetching overlaps handling. Batches fetched
@@ -39,6 +39,24 @@ export interface SubscriptionOptions {
    * thread and a connection; delivery semantics are the same.
    */
   readonly fetchThread?: boolean;
+}
+
+/**
+ * What `handleBatch` may resolve with instead of nothing: the batch is taken (its effects are held
+ * by the handler, not stored yet), and `stored` settles once they are. An adapter that can (Kafka
+ * with `fetchThread`) hands over the next batch meanwhile, so that storing one overlaps handling
+ * the next, and commits a batch only once it is stored. When `stored` rejects, that batch and every
+ * batch handed over after it are delivered again, in order: the handler is to forget them all
+ * (a batch's `stored` must not resolve when an earlier one's rejected). Other adapters await
+ * `stored` as part of handling the batch.
+ */
+export interface TakenBatch {
+  readonly stored: Promise<void>;
+}
+
+/** A batch handler's result, awaited whole: for adapters that hand over one batch at a time. */
+export async function untilStored(taken: void | TakenBatch): Promise<void> {
+  if (taken) await taken.stored;
 }
 
 export interface Subscription {

@@ -49,6 +49,67 @@ describe('kafka fetch thread', () => {
     }
   }, 120_000);
 
+  it('hands over the next batch while a taken one is stored; commits only what is stored; a failed store delivers it and all after it again', async () => {
+    // Given a handler that takes batches and stores them when told to
+    const { topic, group } = names('thread-taken');
+    await bus.ensureTopics([topic]);
+    const groupId = group();
+    const deliveries: string[][] = [];
+    const stores: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    let storeAtOnce = false;
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      {
+        groupId, topics: [topic], fromBeginning: true, handle: async () => undefined,
+        handleBatch: async (batch) => {
+          deliveries.push(batch.messages().map((m) => m.value.toString()));
+          if (storeAtOnce) return { stored: Promise.resolve() };
+          return { stored: new Promise<void>((resolve, reject) => stores.push({ resolve, reject })) };
+        },
+      },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      // When two batches are published one after the other, and neither is stored yet
+      const values = Array.from({ length: 10 }, (_, i) => `m${i}`);
+      await bus.publish(topic, values.slice(0, 5).map((value) => ({ key: 'k', value: text(value) })));
+      await waitFor(() => deliveries.length === 1, 30_000, 'the first batch taken');
+      await bus.publish(topic, values.slice(5).map((value) => ({ key: 'k', value: text(value) })));
+
+      // Then the second is handed over while the first is being stored
+      await waitFor(() => deliveries.length === 2, 30_000, 'the second batch taken before the first is stored');
+      expect(deliveries.flat()).toEqual(values);
+
+      // When the first's store fails (and so, as the handler must, does the second's)
+      storeAtOnce = true;
+      stores[0]!.reject(new Error('injected: not stored'));
+      stores[1]!.reject(new Error('injected: not stored either'));
+
+      // Then both come again, in order
+      await waitFor(() => deliveries.flat().length === 20, 30_000, 'both batches delivered again');
+      expect(deliveries.slice(2).flat()).toEqual(values);
+    } finally {
+      // A stop waits for what was taken to be stored.
+      for (const store of stores) store.resolve();
+      await subscription.stop();
+    }
+
+    // And, stored, they were committed: the group's next subscription starts after them
+    const next: string[] = [];
+    const again = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void next.push(...batch.messages().map((m) => m.value.toString())) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      await bus.publish(topic, [{ key: 'k', value: text('m10') }]);
+      await waitFor(() => next.length > 0, 30_000, 'the message published after the stop');
+      expect(next).toEqual(['m10']);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+
   it('resumes inside a producer\'s record batch, and reads compressed batches too, as the unthreaded bus does', async () => {
     // Given a record batch of 10, a gzip batch of 5 and another plain batch, and the group's offset inside the first batch
     const { topic, group } = names('thread-in-place');

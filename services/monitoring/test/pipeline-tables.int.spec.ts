@@ -48,9 +48,9 @@ describe.each(databases)('monitoring pipeline tables on %s', (_name, openDatabas
     // When a ring is stored with its stream position, then stored again after counting more
     const ring = countedRing();
     const stream = { state: { alerts: {} } as never, version: 4 };
-    await db.transaction((tx) => tables.storeRings(tx, [{ modelName: 'loans', version: 1, policyVersion: 2, ring, stream }]));
+    await db.transaction((tx) => tables.storeRings(tx, [{ modelName: 'loans', version: 1, policyVersion: 2, ringJson: JSON.stringify(ring), stream }]));
     ring.slots[0]!.count = 4;
-    await db.transaction((tx) => tables.storeRings(tx, [{ modelName: 'loans', version: 1, policyVersion: 2, ring, stream }]));
+    await db.transaction((tx) => tables.storeRings(tx, [{ modelName: 'loans', version: 1, policyVersion: 2, ringJson: JSON.stringify(ring), stream }]));
 
     // Then the columns are json (not jsonb) and the ring reads back as the last one stored
     expect(await columnTypes()).toEqual(['model_name:text', 'policy_version:integer', 'ring:json', 'stream:json', 'version:integer']);

@@ -1,5 +1,5 @@
 import type { Logger } from '@mgov/telemetry';
-import type { Subscription, SubscriptionOptions } from '../message-bus';
+import { type Subscription, type SubscriptionOptions, untilStored } from '../message-bus';
 import { batchOf } from '../received-batch';
 import { deliverUntilHandled } from '../redelivery';
 import { wakeLoop } from '../wake-loop';
@@ -47,7 +47,7 @@ export async function embeddedSubscription(options: SubscriptionOptions, setting
         const last = batch[batch.length - 1]!;
         const handleBatch = options.handleBatch;
         const received = batchOf(batch);
-        const done = await deliverUntilHandled(last, () => handleBatch(received), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log: logger });
+        const done = await deliverUntilHandled(last, () => handleBatch(received).then(untilStored), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log: logger });
         if (!done) return handled;
         const next = (BigInt(last.offset) + 1n).toString();
         await log.commit(groupId, topic, next);

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@mgov/telemetry';
-import type { Subscription, SubscriptionOptions } from '../message-bus';
+import { type Subscription, type SubscriptionOptions, untilStored } from '../message-bus';
 import { batchOfParts, lastOf } from '../received-batch';
 import { deliverUntilHandled } from '../redelivery';
 import { KafkaBatchPart, nextOffset, toReceivedMessage } from './kafka-message';
@@ -42,7 +42,7 @@ export async function kafkaSubscription(
         if (stopping.signal.aborted || batch.messages.length === 0) return;
         const received = batchOfParts([new KafkaBatchPart(batch.topic, batch.partition, batch.messages)]);
         const last = lastOf(received);
-        const handled = await deliverUntilHandled(last, () => handleBatch(received), { ...redelivery, beforeRetry: heartbeat });
+        const handled = await deliverUntilHandled(last, () => handleBatch(received).then(untilStored), { ...redelivery, beforeRetry: heartbeat });
         if (handled) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
       },
     } : {

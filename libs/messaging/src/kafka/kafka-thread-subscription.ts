@@ -3,17 +3,17 @@ import { dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
-import { deliverUntilHandled, pause } from '../redelivery';
+import { pause } from '../redelivery';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
-import { batchOfParts, lastOf } from '../received-batch';
+import { batchOfParts, lastOf, type ReceivedBatch } from '../received-batch';
 import { type PackedBatch, packedPart } from './packed-batch';
 
 /**
- * Batches a fetch thread may hand over before the owner handled them: one in hand, one waiting (4
- * measured no faster in bench:monitoring, and each holds a fetch's bytes). Those waiting when the
- * handler is free are handed to it together: one handler call for several partitions' fetches.
+ * Batches a fetch thread may hand over before the owner acknowledged them (handled, or taken and
+ * stored): one in hand, one being stored, two waiting; each holds a fetch's bytes. Those waiting
+ * when the handler is free are handed to it together: one handler call for several partitions' fetches.
  */
-const AHEAD = 2;
+const AHEAD = 4;
 const STOP_TIMEOUT_MS = 30_000;
 /** A thread that died is replaced after this pause (and again, if the new one cannot join either). */
 const RESTART_PAUSE_MS = 1_000;
@@ -30,6 +30,26 @@ const THREAD_HEAP_MB = 256;
  * events/s, CPU per event 6.5-6.8 against 6.9-7.0 µs).
  */
 const THREAD_YOUNG_MB = 8;
+
+/**
+ * Taken batches being stored while the next is handled: one is enough for storing to overlap
+ * handling; a second lets the handler run on while a slow store finishes.
+ */
+const MAX_UNSTORED = 2;
+const MAX_BACKOFF_MS = 10_000;
+
+/** A fetched batch, waiting for the handler. */
+interface Fetched {
+  readonly thread: FetchThread;
+  readonly id: number;
+  readonly batch: PackedBatch;
+}
+
+/** Fetched batches handed over together, and the batch they make. */
+interface Handing {
+  readonly taken: readonly Fetched[];
+  readonly received: ReceivedBatch;
+}
 
 /** One fetch thread: a worker, and whether it is gone. */
 interface FetchThread {
@@ -53,7 +73,13 @@ export async function kafkaThreadSubscription(
   const log = settings.log.child({ groupId: options.groupId, fetchThread: true });
   const stopping = new AbortController();
   const data: FetchThreadSettings = { ...kafka, groupId: options.groupId, topics: [...options.topics], fromBeginning: options.fromBeginning ?? false, ahead: AHEAD };
-  const waiting: Array<{ readonly thread: FetchThread; readonly id: number; readonly batch: PackedBatch }> = [];
+  const waiting: Fetched[] = [];
+  /** Batches handed over and to be handed over again (a failure), oldest first: before any waiting. */
+  const again: Handing[] = [];
+  /** Batches the handler took and is storing, oldest first. */
+  const unstored: Array<Handing & { readonly stored: Promise<void>; readonly done: Promise<void>; settled: boolean }> = [];
+  /** Wakes the handling loop while it waits for a store, when a batch arrives. */
+  let arrived: (() => void) | undefined;
   let handling: Promise<void> | undefined;
   let current: FetchThread | undefined;
   let joinedOnce = false;
@@ -79,6 +105,7 @@ export async function kafkaThreadSubscription(
         else if (message.kind === 'batch') {
           if (thread !== current) return;
           waiting.push({ thread, id: message.id, batch: message.batch });
+          arrived?.();
           handling ??= handleWaiting().finally(() => (handling = undefined));
         }
         // It committed and left its group: nothing of it is needed any more.
@@ -99,6 +126,8 @@ export async function kafkaThreadSubscription(
   async function replace(dead: FetchThread): Promise<void> {
     log.error('the Kafka fetch thread stopped unexpectedly; starting another (what it fetched and did not commit comes again)');
     for (let i = waiting.length - 1; i >= 0; i -= 1) if (waiting[i]!.thread === dead) waiting.splice(i, 1);
+    // Its batches to come again too: the new thread fetches from the last commit.
+    for (let i = again.length - 1; i >= 0; i -= 1) if (again[i]!.taken.some(({ thread }) => thread === dead)) again.splice(i, 1);
     await handling;
     await pause(RESTART_PAUSE_MS, stopping.signal);
     if (stopping.signal.aborted) return;
@@ -106,17 +135,73 @@ export async function kafkaThreadSubscription(
     startThread().catch((error: unknown) => log.error({ err: error }, 'the replacement Kafka fetch thread did not join its group'));
   }
 
-  /** Until none is waiting: all waiting batches to the handler at once (in arrival order, so each partition's in offset order). */
+  /**
+   * Until none is waiting: all waiting batches to the handler at once (in arrival order, so each
+   * partition's in offset order). A handler that returns its batch as taken gets the next one while
+   * the taken one is stored (up to MAX_UNSTORED at a time); each is acknowledged, and so committed,
+   * once stored, in order. A failure, to take or to store, delivers again every batch not stored.
+   */
   async function handleWaiting(): Promise<void> {
-    while (waiting.length > 0 && !stopping.signal.aborted) {
-      const taken = waiting.splice(0);
-      // Read in place: no object per message unless the handler asks for one.
-      const received = batchOfParts(taken.map(({ batch }) => packedPart(batch)));
-      const handled = await deliverUntilHandled(lastOf(received), () => options.handleBatch(received), { signal: stopping.signal, backoffMs: settings.retryBackoffMs, log });
-      if (!handled) return;
-      for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
+    let failures = 0;
+    while (!stopping.signal.aborted) {
+      if (unstored.length >= MAX_UNSTORED || unstored[0]?.settled === true) {
+        if (!(await settleOldest())) await pause(backoff((failures += 1)), stopping.signal);
+        continue;
+      }
+      const next = again.shift() ?? takeWaiting();
+      if (next === undefined) {
+        if (unstored.length === 0) return;
+        // Whichever comes first: the oldest stored (to acknowledge it), or a batch to hand over.
+        await Promise.race([unstored[0]!.done, new Promise<void>((resolve) => (arrived = resolve))]);
+        arrived = undefined;
+        continue;
+      }
+      try {
+        const taken = await options.handleBatch(next.received);
+        const stored = taken ? taken.stored : Promise.resolve();
+        // Awaited in order by settleOldest; a rejection is handled there, not left unhandled meanwhile.
+        const entry = { ...next, stored, settled: false, done: stored.then(() => undefined, () => undefined) };
+        void entry.done.then(() => (entry.settled = true));
+        unstored.push(entry);
+        failures = 0;
+      } catch (error) {
+        const last = lastOf(next.received);
+        log.warn({ err: error, topic: last.topic, partition: last.partition, offset: last.offset, attempt: failures + 1 }, 'batch handler failed; the batch will be delivered again');
+        again.unshift(next);
+        // Batches taken before it are stored or not first: the retry follows them.
+        while (unstored.length > 0) await settleOldest();
+        await pause(backoff((failures += 1)), stopping.signal);
+      }
     }
+    // Stopping: what was taken is acknowledged once stored; the rest is left to the group.
+    while (unstored.length > 0 && (await settleOldest()));
   }
+
+  /** A taken batch in hand or waiting, for its thread's acknowledgement. */
+  function takeWaiting(): Handing | undefined {
+    if (waiting.length === 0) return undefined;
+    const taken = waiting.splice(0);
+    // Read in place: no object per message unless the handler asks for one.
+    return { taken, received: batchOfParts(taken.map(({ batch }) => packedPart(batch))) };
+  }
+
+  /** Waits for the oldest taken batch to be stored: acknowledged if it is, else it and all after it are to come again. */
+  async function settleOldest(): Promise<boolean> {
+    const oldest = unstored[0]!;
+    try {
+      await oldest.stored;
+    } catch (error) {
+      const last = lastOf(oldest.received);
+      log.warn({ err: error, topic: last.topic, partition: last.partition, offset: last.offset, notStored: unstored.length }, 'batch not stored; it and the batches taken after it will be delivered again');
+      again.unshift(...unstored.splice(0).map(({ taken, received }) => ({ taken, received })));
+      return false;
+    }
+    unstored.shift();
+    for (const { thread, id } of oldest.taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
+    return true;
+  }
+
+  const backoff = (attempt: number) => Math.min(settings.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
 
   try {
     await startThread();

@@ -59,7 +59,12 @@ class IdRing {
   private head = 0;
   private used = 0;
   size = 0;
-  private readonly journal: RingJournal;
+  /** What each batch not stored yet did, oldest first; the newest records (`journal`). */
+  private readonly levels: RingJournal[] = [];
+  private readonly spare: RingJournal[] = [];
+  private readonly idle: RingJournal;
+  private journal: RingJournal;
+  private readonly columns: readonly Column[];
 
   /** `payload`: the owner's columns by slot, put back with the ids when a batch is undone. */
   constructor(readonly capacity: number, payload: readonly Column[]) {
@@ -71,7 +76,8 @@ class IdRing {
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
     this.heads = new Int32Array(buckets).fill(-1);
     this.mask = buckets - 1;
-    this.journal = new RingJournal([this.a, this.b, this.eventTime, ...payload], capacity);
+    this.columns = [this.a, this.b, this.eventTime, ...payload];
+    this.idle = this.journal = new RingJournal(this.columns, capacity);
   }
 
   find(key: IdKey): number {
@@ -113,25 +119,46 @@ class IdRing {
     if (journal.active && (slot - journal.head - journal.used + 2 * this.capacity) % this.capacity >= journal.added) journal.removed(slot);
   }
 
-  /** Starts a batch: until `commit`, `rollback` brings the ring back to exactly this point. */
+  /**
+   * Starts a batch: until it is committed, `rollback` brings the ring back to exactly this point.
+   * Batches overlap (one is stored while the next is counted): each begins a level of its own.
+   */
   begin(): void {
-    this.journal.begin(this.head, this.used, this.size);
+    const journal = this.spare.pop() ?? new RingJournal(this.columns, this.capacity);
+    journal.begin(this.head, this.used, this.size);
+    this.levels.push(journal);
+    this.journal = journal;
   }
 
+  /** The oldest batch begun is stored: nothing of it is undone any more. */
   commit(): void {
-    this.journal.active = false;
+    const oldest = this.levels.shift();
+    if (oldest === undefined) return;
+    oldest.active = false;
+    this.spare.push(oldest);
+    this.journal = this.levels[this.levels.length - 1] ?? this.idle;
   }
 
   /**
-   * Undoes the batch: its entries leave (newest first, each its bucket's newest then, and a reused
-   * slot gets back what it held), the entries it dropped from the front come back (the oldest of
-   * their buckets), and those it removed wait again. False, and the ring left as it is, only when
-   * the batch added more than the ring holds (it dropped entries of its own).
+   * Undoes every batch not committed, newest first: its entries leave (newest first, each its
+   * bucket's newest then, and a reused slot gets back what it held), the entries it dropped from
+   * the front come back (the oldest of their buckets), and those it removed wait again. False, and
+   * the batches from that one on left as they are, only when a batch added more than the ring
+   * holds (it dropped entries of its own).
    */
   rollback(): boolean {
-    const journal = this.journal;
-    if (!journal.active) return true;
-    journal.active = false;
+    let undone = true;
+    while (this.levels.length > 0) {
+      const journal = this.levels.pop()!;
+      undone &&= this.undo(journal);
+      journal.active = false;
+      this.spare.push(journal);
+    }
+    this.journal = this.idle;
+    return undone;
+  }
+
+  private undo(journal: RingJournal): boolean {
     if (journal.dropped > journal.used) return false;
     for (let k = journal.added - 1; k >= 0; k -= 1) {
       const slot = (this.head + this.used - 1) % this.capacity;
@@ -266,7 +293,8 @@ export class LabelJoin {
   private readonly modelIndexes = new Map<string, number>();
   private readonly countExpired = () => (this.expired += 1);
   expired = 0;
-  private expiredAtBegin = 0;
+  /** `expired` as each batch not committed began, oldest first. */
+  private readonly expiredAtBegin: number[] = [];
 
   constructor(private readonly horizonMs: number, capacity: number) {
     this.predicted = new Int32Array(capacity);
@@ -283,26 +311,30 @@ export class LabelJoin {
   }
 
   /**
-   * A batch starts; until `commit`, `rollback` undoes what it does to the join. A batch whose
+   * A batch starts; until it is committed, `rollback` undoes what it does to the join. A batch whose
    * transaction fails is delivered again, and the join must then be as it was before it: else its
    * predictions would wait twice, and the outcomes it joined would find nothing the second time.
+   * Batches may overlap (the next is counted while one is stored): they are committed oldest first.
    */
   begin(): void {
     this.awaiting.begin();
     this.early.begin();
-    this.expiredAtBegin = this.expired;
+    this.expiredAtBegin.push(this.expired);
   }
 
+  /** The oldest batch not committed is stored. */
   commit(): void {
     this.awaiting.commit();
     this.early.commit();
+    this.expiredAtBegin.shift();
   }
 
-  /** The join exactly as at `begin`; false (and the join left as it is) if the batch alone overflowed it. */
+  /** The join exactly as at the oldest `begin` not committed; false (and the join left as it is) if a batch alone overflowed it. */
   rollback(): boolean {
     const awaiting = this.awaiting.rollback();
     const early = this.early.rollback();
-    if (awaiting && early) this.expired = this.expiredAtBegin;
+    const expired = this.expiredAtBegin.splice(0)[0];
+    if (awaiting && early && expired !== undefined) this.expired = expired;
     return awaiting && early;
   }
 

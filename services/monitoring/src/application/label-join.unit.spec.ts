@@ -211,6 +211,67 @@ describe('LabelJoin: outcomes to their predictions, in fixed memory', () => {
       expect(join.outcome(key('new1'), '1', 9_000)).toBeNull();
     });
 
+    it('undoes overlapping batches (the next counted while one is stored): all not committed, or the newer once the older is', () => {
+      // Given a join, and two batches begun one after the other without a commit between
+      const join = joinBeforeTheBatch();
+      const before = saveLabelJoin(join);
+      join.begin();
+      join.prediction(key('q1'), waiting(join, 1_020));
+      join.outcome(key('p2'), '1', 1_021);
+      const afterFirst = saveLabelJoin(join);
+      join.begin();
+      theBatch(join);
+
+      // When both are undone, Then the join is as before the first
+      expect(join.rollback()).toBe(true);
+      expect(saveLabelJoin(join).equals(before)).toBe(true);
+
+      // When the two run again, the first is committed (stored), and then the rest is undone
+      join.begin();
+      join.prediction(key('q1'), waiting(join, 1_020));
+      join.outcome(key('p2'), '1', 1_021);
+      join.begin();
+      theBatch(join);
+      join.commit();
+      expect(join.rollback()).toBe(true);
+
+      // Then only the second is undone: the join is as the first left it
+      expect(saveLabelJoin(join).equals(afterFirst)).toBe(true);
+      expect(join.outcome(key('q1'), '1', 2_000)).toMatchObject({ eventTime: 1_020 });
+    });
+
+    it('undoes overlapping batches on a full join, each bringing back what it overwrote (random batches)', () => {
+      const random = seeded(7);
+      for (let round = 0; round < 200; round += 1) {
+        const capacity = 3 + Math.floor(random() * 10);
+        const join = new LabelJoin(1_000, capacity);
+        let time = 0;
+        const ops = (n: number) => {
+          for (let i = 0; i < n; i += 1) {
+            const id = `p${Math.floor(random() * 3 * capacity)}`;
+            if (random() < 0.7) join.prediction(key(id), waiting(join, (time += 1), { score: time }));
+            else join.outcome(key(id), '1', (time += 1));
+          }
+        };
+        ops(capacity);
+        // Given a first batch stored, a second counted and being stored, and a third counted after it
+        join.begin();
+        ops(Math.floor(random() * capacity));
+        join.commit();
+        const stored = saveLabelJoin(join);
+        const expired = join.expired;
+        join.begin();
+        ops(Math.floor(random() * capacity));
+        join.begin();
+        ops(Math.floor(random() * capacity));
+        // When the second's transaction fails: everything not stored is undone
+        if (!join.rollback()) continue;
+        // Then the join is what the stored batches left
+        expect(saveLabelJoin(join).equals(stored)).toBe(true);
+        expect(join.expired).toBe(expired);
+      }
+    });
+
     it('says so when a batch alone overflowed the join, which is then left as it is', () => {
       const join = new LabelJoin(HOUR, 3);
       join.prediction(key('old'), waiting(join, 1_000));

@@ -1,6 +1,6 @@
 import type { Outcome, Prediction } from '@mgov/contracts';
 import type { NewEvent, Sql } from '@mgov/event-store';
-import { batchOf, type BatchPart, DeadLetterHeaders, type ReceivedBatch, type ReceivedMessage, type Subscription, Topics } from '@mgov/messaging';
+import { batchOf, DeadLetterHeaders, type ReceivedBatch, type ReceivedMessage, type Subscription, type TakenBatch, Topics, untilStored } from '@mgov/messaging';
 import {
   addLabelToRing as addLabelToRingExport, addToRing as addToRingExport, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
   monitorStreamId, newRing, type Observation, observe, Watermark, type WindowLayout, windowMetrics, type WindowRing,
@@ -11,7 +11,7 @@ import type { baselines as baselinesFactory, MonitoredVersion } from './baseline
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
-import { partitionKey, pipelineTables, type PipelineTables, readUpTo, type StreamPosition } from './pipeline-tables';
+import { partitionKey, pipelineTables, type PipelineTables, readUpTo, type ReadUpTo, type StreamPosition } from './pipeline-tables';
 import { type LayoutKeys, type PredictionHeader, PredictionReader, SharedLayoutKeys, Undecodable } from './prediction-reader';
 import type { MonitoringGauges } from './monitoring-gauges';
 import type { MonitoringPolicies } from './monitoring-policies';
@@ -51,16 +51,38 @@ interface ClosedIn {
   readonly message?: ReceivedMessage;
 }
 
+type DeadLetter = { readonly message: ReceivedMessage; readonly reason: string; readonly code: string };
+
 /** A batch being counted: what it has counted so far, across the pauses to look up a model version. */
 interface BatchProgress {
-  readonly parts: readonly BatchPart[];
+  readonly parts: ReceivedBatch['parts'];
   /** Per part: where its partition was stored up to, when the part was (partly) stored before; null usually. */
   readonly resumeAt: ReadonlyArray<bigint | null>;
-  readonly dead: Array<{ message: ReceivedMessage; reason: string; code: string }>;
+  readonly dead: DeadLetter[];
   readonly touched: Touched;
   readonly windows: ClosedIn[];
   counted: number;
   unmonitored: number;
+}
+
+/**
+ * A batch counted in memory, and what its transaction is to store: the windows it closed, its
+ * rings as they were when it was counted (the next batch counts on meanwhile), how far it read.
+ */
+interface CountedBatch {
+  readonly windows: readonly ClosedIn[];
+  readonly rings: readonly RingAsCounted[];
+  readonly readUpTo: readonly ReadUpTo[];
+  readonly dead: readonly DeadLetter[];
+  /** The label join as of this batch, when a checkpoint is due. */
+  readonly join: Buffer | null;
+  readonly counted: number;
+}
+
+/** A touched ring, serialized at the end of the batch that counted into it. */
+interface RingAsCounted {
+  readonly monitor: Monitor;
+  readonly json: string;
 }
 
 const WATERMARK_TICK_MS = 1_000;
@@ -110,6 +132,8 @@ export interface PipelineOptions {
  * The hot path: predictions and outcomes in batches, counted into each model version's window ring
  * in memory; per batch, one transaction stores the evaluations, the touched rings and how far each
  * partition was read, so a restart resumes from exactly there and a replayed window decides nothing.
+ * A batch's transaction runs while the next batch is counted; if it fails, memory goes back to the
+ * last commit and every batch from the failed one on comes again.
  */
 export class MonitoringPipeline {
   /** By model name, then version; null while a version is not (yet) known to monitoring. */
@@ -127,8 +151,18 @@ export class MonitoringPipeline {
   private ticker: NodeJS.Timeout | undefined;
   /** Whether a monitor may start from the stream position stored with its ring (until a conflict says otherwise). */
   private streamPositionsFromRings = true;
-  /** Batches and watermark ticks run one at a time. */
+  /** Batches and watermark ticks are counted one at a time. */
   private running: Promise<unknown> = Promise.resolve();
+  /**
+   * Their transactions run one at a time too, in the same order, behind the counting: a batch is
+   * stored while the next is counted (storing was a third of the service's time, waiting on
+   * PostgreSQL). This is the last one's settlement.
+   */
+  private stores: Promise<void> = Promise.resolve();
+  /** A transaction failed: those queued after it are refused (their batches come again after its). */
+  private storeFailed = false;
+  /** Memory holds counts that may never be stored (a failure): it is reset before anything is counted on. */
+  private mustReset = false;
   /** When the label join was last saved with a batch (clock time). */
   private joinSavedAt: number;
 
@@ -157,7 +191,7 @@ export class MonitoringPipeline {
       groupId: PIPELINE_GROUP,
       topics: [Topics.predictions, Topics.outcomes],
       fromBeginning: true,
-      handle: (message) => this.handleBatch(batchOf([message])),
+      handle: (message) => this.handleBatch(batchOf([message])).then(untilStored),
       handleBatch: (batch) => this.handleBatch(batch),
       fetchThread: this.options.fetchThread ?? true,
     });
@@ -172,8 +206,10 @@ export class MonitoringPipeline {
     if (!this.subscription) return;
     await this.subscription.stop();
     this.subscription = undefined;
-    // A watermark tick may be running: the join is saved after it.
+    // A watermark tick may be running, and transactions queued: the join is saved after them, as stored.
     await this.running;
+    await this.stores;
+    await this.recover();
     await this.saveJoin();
   }
 
@@ -212,16 +248,29 @@ export class MonitoringPipeline {
     return this.join.size;
   }
 
-  handleBatch(batch: ReceivedBatch): Promise<void> {
+  /**
+   * Counts the batch into memory and returns it taken: its transaction (windows evaluated, rings,
+   * read positions, dead letters) is queued behind the ones before, and the subscription hands over
+   * the next batch meanwhile. Until stored, what the batch did to the label join can be undone.
+   */
+  handleBatch(batch: ReceivedBatch): Promise<TakenBatch> {
     return this.serially(async () => {
       const started = performance.now();
-      const counted = await this.transaction((tx) => {
-        // Until the commit, what the batch does to the label join can be undone (the batch then comes again).
-        this.join.begin();
-        return this.countAndStore(tx, batch);
-      }, batch.size);
-      this.join.commit();
-      this.gauges.consumed(counted, this.join, (performance.now() - started) / 1000, this.watermark.newestEventTime, this.runtime.clock.now());
+      await this.recover();
+      this.join.begin();
+      let counted: CountedBatch;
+      try {
+        counted = await this.count(batch);
+      } catch (error) {
+        // Half counted: memory is reset (once the batches before it are stored) before the batch comes again.
+        this.mustReset = true;
+        throw error;
+      }
+      const stored = this.store((tx) => this.storeCounted(tx, counted), batch.size, () => {
+        this.join.commit();
+        this.gauges.consumed(counted.counted, this.join, (performance.now() - started) / 1000, this.watermark.newestEventTime, this.runtime.clock.now());
+      });
+      return { stored };
     });
   }
 
@@ -231,20 +280,39 @@ export class MonitoringPipeline {
     return next;
   }
 
-  private async transaction<T>(work: (tx: Sql) => Promise<T>, messages: number): Promise<T> {
-    try {
-      return await this.runtime.db.transaction(work);
-    } catch (error) {
-      log.warn({ err: error, messages }, 'batch not stored; it will be delivered again');
-      // The rings were counted in memory before the transaction failed: reload them from the last commit.
-      this.monitors.clear();
-      if (!this.join.rollback()) {
-        log.warn({ messages, capacity: this.options.maxAwaitingLabels }, 'the failed batch held more predictions than the label join: its changes to the join stay (some of its predictions may wait twice)');
+  /** Queues a transaction behind the others; `onStored` runs once it committed, before the next begins. */
+  private store(work: (tx: Sql) => Promise<void>, messages: number, onStored: () => void = () => undefined): Promise<void> {
+    const stored = this.stores.then(async () => {
+      if (this.storeFailed) throw new Error('not stored: the transaction of a batch before it failed, and that batch comes again first');
+      try {
+        await this.runtime.db.transaction(work);
+      } catch (error) {
+        log.warn({ err: error, messages }, 'batch not stored; it will be delivered again, with the batches counted after it');
+        this.storeFailed = true;
+        this.mustReset = true;
+        // Another writer moved a monitor stream: the positions stored with the rings cannot be trusted, read the streams.
+        if ((error as { code?: string }).code === 'EVENT_STORE.CONCURRENCY_CONFLICT') this.streamPositionsFromRings = false;
+        throw error;
       }
-      // Another writer moved a monitor stream: the positions stored with the rings cannot be trusted, read the streams.
-      if ((error as { code?: string }).code === 'EVENT_STORE.CONCURRENCY_CONFLICT') this.streamPositionsFromRings = false;
-      throw error;
+      onStored();
+    });
+    this.stores = stored.catch(() => undefined);
+    return stored;
+  }
+
+  /**
+   * After a failure: once nothing is being stored, memory goes back to what is stored — the rings
+   * are reloaded from the last commit, and the label join is rolled back over every batch not stored.
+   */
+  private async recover(): Promise<void> {
+    if (!this.mustReset) return;
+    await this.stores;
+    this.monitors.clear();
+    if (!this.join.rollback()) {
+      log.warn({ capacity: this.options.maxAwaitingLabels }, 'the batches not stored held more predictions than the label join: their changes to the join stay (some of their predictions may wait twice)');
     }
+    this.storeFailed = false;
+    this.mustReset = false;
   }
 
   /** Time windows the watermark has passed, of every monitor (a model without traffic too). */
@@ -264,24 +332,26 @@ export class MonitoringPipeline {
 
   /** Between batches: closes what the clock has passed, in a transaction of its own (with the rings it changed). */
   private async closeQuietWindows(): Promise<void> {
+    await this.recover();
     const windows: ClosedIn[] = [];
     const touched = new Touched();
     this.closeByTime(windows, touched);
     if (windows.length === 0) return;
-    await this.transaction(async (tx) => {
+    const rings = asCounted(touched.monitors);
+    // Not awaited: batches count on while it is stored. A failure is handled as a batch's (see store).
+    this.store(async (tx) => {
       await this.evaluate(tx, windows);
-      await this.storeRings(tx, touched.monitors);
-    }, 0);
+      await this.storeRings(tx, rings);
+    }, 0).catch(() => undefined);
   }
 
   /**
    * One pass: each message is read in place and counted at once (no decoded object is made, not
-   * even a message object), windows it closes are evaluated, and the batch ends with the touched
-   * rings, the read positions and the dead letters — all before the transaction commits.
+   * even a message object); what the batch closed and touched is kept for its transaction.
    */
-  private async countAndStore(tx: Sql, received: ReceivedBatch): Promise<number> {
+  private async count(received: ReceivedBatch): Promise<CountedBatch> {
     const { parts } = received;
-    const resumeAt = await this.tables.resumePoints(tx, [...new Set(parts.map((part) => part.topic))]);
+    const resumeAt = await this.tables.resumePoints(this.runtime.db, [...new Set(parts.map((part) => part.topic))]);
     // Usually nothing in a batch was stored before; only a part of a redelivered batch needs the check per message.
     const stored = parts.map((part) => {
       const next = resumeAt.get(partitionKey(part));
@@ -291,14 +361,28 @@ export class MonitoringPipeline {
     // Counting is synchronous (an await in the loop would make every message pay for a suspendable frame);
     // it stops at a model version not looked up yet, which is looked up before counting goes on from there.
     for (let next = this.countFrom(batch, 0, 0); next !== null; next = this.countFrom(batch, next.part, next.at)) {
-      await this.monitorOf(tx, next.modelName, next.version);
+      // A ring is read as the last transaction stored it: none may be under way.
+      await this.stores;
+      await this.monitorOf(this.runtime.db, next.modelName, next.version);
     }
-    const { dead, touched, windows, counted, unmonitored } = batch;
-    await this.evaluate(tx, windows);
-    if (unmonitored > 0) this.gauges.unmonitored(unmonitored);
-    await this.storeRings(tx, touched.monitors);
-    await this.tables.storeOffsets(tx, readUpTo(parts));
-    await this.checkpointJoin(tx);
+    if (batch.unmonitored > 0) this.gauges.unmonitored(batch.unmonitored);
+    const now = this.runtime.clock.now();
+    const checkpoint = now - this.joinSavedAt >= (this.options.joinCheckpointMs ?? DEFAULT_JOIN_CHECKPOINT_MS);
+    if (checkpoint) this.joinSavedAt = now;
+    return {
+      windows: batch.windows, rings: asCounted(batch.touched.monitors), readUpTo: readUpTo(parts), dead: batch.dead,
+      join: checkpoint ? saveLabelJoin(this.join) : null, counted: batch.counted,
+    };
+  }
+
+  /** A counted batch's transaction: windows evaluated, then rings, read positions, the join if due, and dead letters — all before the commit. */
+  private async storeCounted(tx: Sql, counted: CountedBatch): Promise<void> {
+    await this.evaluate(tx, counted.windows);
+    await this.storeRings(tx, counted.rings);
+    await this.tables.storeOffsets(tx, counted.readUpTo);
+    // Saved with the same commit as the read positions it belongs to.
+    if (counted.join !== null) await this.tables.saveJoin(tx, counted.join);
+    const dead = counted.dead;
     if (dead.length > 0) {
       // Before the commit: if it fails, the batch comes again and so do its dead letters (at least once).
       await this.runtime.bus.publish(Topics.dlq, dead.map(({ message: m, reason, code }) => ({
@@ -311,7 +395,6 @@ export class MonitoringPipeline {
       })));
       this.gauges.deadLettered(dead.length);
     }
-    return counted;
   }
 
   /**
@@ -384,17 +467,10 @@ export class MonitoringPipeline {
     return null;
   }
 
-  /** Saves the join with the batch (same commit, so at its read positions) when the last save is old enough. */
-  private async checkpointJoin(tx: Sql): Promise<void> {
-    const now = this.runtime.clock.now();
-    if (now - this.joinSavedAt < (this.options.joinCheckpointMs ?? DEFAULT_JOIN_CHECKPOINT_MS)) return;
-    await this.tables.saveJoin(tx, saveLabelJoin(this.join));
-    this.joinSavedAt = now;
-  }
-
-  private storeRings(tx: Sql, monitors: readonly Monitor[]): Promise<void> {
-    return this.tables.storeRings(tx, monitors.map((m) => ({
-      modelName: m.version.modelName, version: m.version.version, policyVersion: m.policy.version, ring: m.ring, stream: m.stream ?? null,
+  /** The rings as counted, each with its monitor stream's position as the windows evaluated before it left it. */
+  private storeRings(tx: Sql, rings: readonly RingAsCounted[]): Promise<void> {
+    return this.tables.storeRings(tx, rings.map(({ monitor: m, json }) => ({
+      modelName: m.version.modelName, version: m.version.version, policyVersion: m.policy.version, ringJson: json, stream: m.stream ?? null,
     })));
   }
 
@@ -526,4 +602,9 @@ export class MonitoringPipeline {
     return { state, version: history.length };
   }
 
+}
+
+/** Touched rings as they are now: the next batch counts into them before these are stored. */
+function asCounted(monitors: readonly Monitor[]): RingAsCounted[] {
+  return monitors.map((monitor) => ({ monitor, json: JSON.stringify(monitor.ring) }));
 }

@@ -8,12 +8,15 @@ export interface StreamPosition {
   readonly version: number;
 }
 
-/** A ring as stored: the model version it counts for, the policy version it was shaped by, and where its monitor stream was. */
-export interface StoredRing {
+/**
+ * A ring to store: the model version it counts for, the policy version it was shaped by, the ring
+ * as JSON (serialized when its batch was counted), and where its monitor stream was.
+ */
+export interface RingToStore {
   readonly modelName: string;
   readonly version: number;
   readonly policyVersion: number;
-  readonly ring: WindowRing;
+  readonly ringJson: string;
   readonly stream: StreamPosition | null;
 }
 
@@ -79,14 +82,15 @@ export function pipelineTables(schema: string) {
       return stored && { policyVersion: stored.policy_version, ring: stored.ring, stream: stored.stream };
     },
 
-    async storeRings(tx: Sql, stored: readonly StoredRing[]): Promise<void> {
+    async storeRings(tx: Sql, stored: readonly RingToStore[]): Promise<void> {
       if (stored.length === 0) return;
-      // One JSON document for all rings: no array literal to escape and parse.
+      // One JSON document for all rings: no array literal to escape and parse. Each ring is JSON already.
+      const rows = stored.map((s) => `{"model_name":${JSON.stringify(s.modelName)},"version":${s.version},"policy_version":${s.policyVersion},"ring":${s.ringJson},"stream":${JSON.stringify(s.stream)}}`);
       await tx.query(
         `INSERT INTO ${rings} (model_name, version, policy_version, ring, stream) SELECT r.model_name, r.version, r.policy_version, r.ring, r.stream
            FROM json_to_recordset($1::json) AS r(model_name text, version int, policy_version int, ring json, stream json)
          ON CONFLICT (model_name, version) DO UPDATE SET policy_version = EXCLUDED.policy_version, ring = EXCLUDED.ring, stream = EXCLUDED.stream`,
-        [JSON.stringify(stored.map((s) => ({ model_name: s.modelName, version: s.version, policy_version: s.policyVersion, ring: s.ring, stream: s.stream })))],
+        [`[${rows.join(',')}]`],
       );
     },
 
