@@ -230,6 +230,54 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     }
   }, 180_000);
 
+  it('counts the batch taken while the one before failed to store once: both come again, nothing twice', async () => {
+    const waiting = host.service.pipeline.awaitingLabels;
+    const countedSoFar = async () => {
+      const [stored] = await host.db.query<{ ring: { openIndex: number; slide: number; slots: Array<{ count: number }> } }>(
+        'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 1', [model],
+      );
+      if (stored === undefined) return 0;
+      const { openIndex, slide, slots } = stored.ring;
+      return openIndex * slide + slots[openIndex % slots.length]!.count;
+    };
+    const counted = await countedSoFar();
+    // Given the next write of a read position takes a second, and then fails (once)
+    await host.db.query('CREATE SEQUENCE mgov_monitoring.slow_fail_once');
+    await host.db.query(`CREATE FUNCTION mgov_monitoring.slow_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('mgov_monitoring.slow_fail_once') = 1 THEN PERFORM pg_sleep(1); RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await host.db.query('CREATE TRIGGER slow_fail_once BEFORE INSERT OR UPDATE ON mgov_monitoring.pipeline_offsets_v1 FOR EACH ROW EXECUTE FUNCTION mgov_monitoring.slow_fail_once()');
+    const predict = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        n += 1;
+        await client.predict({ predictionId: `${model}-p${n}`, modelName: model, modelVersion: 1, eventTime: Date.UTC(2030, 0, 1) + n, numericFeatures: { income: 5 }, categoricalFeatures: { region: 'north' } });
+      }
+      await client.flush();
+    };
+    try {
+      // When 10 predictions are published, and 10 more while the first batch's transaction is under way
+      await predict(10);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await predict(10);
+      const admin = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const ends = (await admin.fetchTopicOffsets(Topics.predictions)).map((p) => [`${Topics.predictions}:${p.partition}`, BigInt(p.high)] as const);
+      await admin.disconnect();
+
+      // Then the failure happened, everything is stored, and each prediction was counted and waits once
+      await waitFor(async () => {
+        const [failures] = await host.db.query<{ last_value: string }>('SELECT last_value FROM mgov_monitoring.slow_fail_once');
+        const stored = new Map((await host.db.query<{ topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1'))
+          .map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
+        return Number(failures!.last_value) > 1 && ends.every(([partition, end]) => (stored.get(partition) ?? 0n) >= end);
+      }, 60_000, 'the failed batch and the one after it stored');
+      expect(await countedSoFar()).toBe(counted + 20);
+      expect(host.service.pipeline.awaitingLabels).toBe(waiting + 20);
+    } finally {
+      await host.db.query('DROP TRIGGER slow_fail_once ON mgov_monitoring.pipeline_offsets_v1');
+      await host.db.query('DROP FUNCTION mgov_monitoring.slow_fail_once(); DROP SEQUENCE mgov_monitoring.slow_fail_once');
+    }
+  }, 180_000);
+
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {
     const events = await monitorEvents();
     await host.stop();
