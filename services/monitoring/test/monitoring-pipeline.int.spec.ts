@@ -195,13 +195,44 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await waitFor(async () => host.service.pipeline.awaitingLabels === waiting - 1, 60_000);
   }, 180_000);
 
+  /**
+   * The next write of a read position fails, once (after `delaySeconds`); a sequence counts the
+   * writes (it is not rolled back with the transaction). Returns whether it failed and a later write passed, and the cleanup.
+   */
+  const failNextPositionWrite = async (name: string, delaySeconds = 0) => {
+    await host.db.query(`CREATE SEQUENCE mgov_monitoring.${name}`);
+    await host.db.query(`CREATE FUNCTION mgov_monitoring.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('mgov_monitoring.${name}') = 1 THEN PERFORM pg_sleep(${delaySeconds}); RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await host.db.query(`CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON mgov_monitoring.pipeline_offsets_v1 FOR EACH ROW EXECUTE FUNCTION mgov_monitoring.${name}()`);
+    return {
+      failedThenPassed: async () => Number((await host.db.query<{ last_value: string }>(`SELECT last_value FROM mgov_monitoring.${name}`))[0]!.last_value) > 1,
+      remove: async () => {
+        await host.db.query(`DROP TRIGGER ${name} ON mgov_monitoring.pipeline_offsets_v1`);
+        await host.db.query(`DROP FUNCTION mgov_monitoring.${name}(); DROP SEQUENCE mgov_monitoring.${name}`);
+      },
+    };
+  };
+  /** Each partition's end on the monitoring topics now. */
+  const topicEnds = async () => {
+    const admin = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      return (await Promise.all([Topics.predictions, Topics.outcomes].map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => [`${topic}:${p.partition}`, BigInt(p.high)] as const)))).flat();
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  /** Whether the pipeline stored its read positions up to `ends`. */
+  const storedUpTo = async (ends: ReadonlyArray<readonly [string, bigint]>) => {
+    const stored = new Map((await host.db.query<{ topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1'))
+      .map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
+    return ends.every(([partition, end]) => (stored.get(partition) ?? 0n) >= end);
+  };
+
   it('undoes what a failed batch did to the label join: when it comes again its predictions wait once, and its outcome joins', async () => {
     const waiting = host.service.pipeline.awaitingLabels;
-    // Given the next write of a read position fails, once (a sequence is not rolled back with the transaction)
-    await host.db.query('CREATE SEQUENCE mgov_monitoring.fail_once');
-    await host.db.query(`CREATE FUNCTION mgov_monitoring.fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF nextval('mgov_monitoring.fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-    await host.db.query('CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON mgov_monitoring.pipeline_offsets_v1 FOR EACH ROW EXECUTE FUNCTION mgov_monitoring.fail_once()');
+    // Given the next write of a read position fails, once
+    const failure = await failNextPositionWrite('fail_once');
     try {
       // When an outcome for a waiting prediction and 10 predictions without one are published
       const unlabelled = [n - 7, n - 8, n - 9].find((k) => k % 5 !== 0)!;
@@ -211,22 +242,13 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
         await client.predict({ predictionId: `${model}-p${n}`, modelName: model, modelVersion: 1, eventTime: Date.UTC(2030, 0, 1) + n, numericFeatures: { income: 5 }, categoricalFeatures: { region: 'north' } });
       }
       await client.flush();
-      const admin = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      const ends = (await Promise.all([Topics.predictions, Topics.outcomes].map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => [`${topic}:${p.partition}`, BigInt(p.high)] as const)))).flat();
-      await admin.disconnect();
+      const ends = await topicEnds();
 
       // Then a batch failed and came again, everything is stored, and the join holds 10 more and one fewer
-      await waitFor(async () => {
-        const [failures] = await host.db.query<{ last_value: string }>('SELECT last_value FROM mgov_monitoring.fail_once');
-        const stored = new Map((await host.db.query<{ topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1'))
-          .map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
-        return Number(failures!.last_value) > 1 && ends.every(([partition, end]) => (stored.get(partition) ?? 0n) >= end);
-      }, 60_000, 'the failed batch stored on its second delivery');
+      await waitFor(async () => (await failure.failedThenPassed()) && storedUpTo(ends), 60_000, 'the failed batch stored on its second delivery');
       expect(host.service.pipeline.awaitingLabels).toBe(waiting + 10 - 1);
     } finally {
-      await host.db.query('DROP TRIGGER fail_once ON mgov_monitoring.pipeline_offsets_v1');
-      await host.db.query('DROP FUNCTION mgov_monitoring.fail_once(); DROP SEQUENCE mgov_monitoring.fail_once');
+      await failure.remove();
     }
   }, 180_000);
 
@@ -242,10 +264,7 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     };
     const counted = await countedSoFar();
     // Given the next write of a read position takes a second, and then fails (once)
-    await host.db.query('CREATE SEQUENCE mgov_monitoring.slow_fail_once');
-    await host.db.query(`CREATE FUNCTION mgov_monitoring.slow_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF nextval('mgov_monitoring.slow_fail_once') = 1 THEN PERFORM pg_sleep(1); RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-    await host.db.query('CREATE TRIGGER slow_fail_once BEFORE INSERT OR UPDATE ON mgov_monitoring.pipeline_offsets_v1 FOR EACH ROW EXECUTE FUNCTION mgov_monitoring.slow_fail_once()');
+    const failure = await failNextPositionWrite('slow_fail_once', 1);
     const predict = async (count: number) => {
       for (let i = 0; i < count; i += 1) {
         n += 1;
@@ -258,23 +277,14 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
       await predict(10);
       await new Promise((resolve) => setTimeout(resolve, 400));
       await predict(10);
-      const admin = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      const ends = (await admin.fetchTopicOffsets(Topics.predictions)).map((p) => [`${Topics.predictions}:${p.partition}`, BigInt(p.high)] as const);
-      await admin.disconnect();
+      const ends = await topicEnds();
 
       // Then the failure happened, everything is stored, and each prediction was counted and waits once
-      await waitFor(async () => {
-        const [failures] = await host.db.query<{ last_value: string }>('SELECT last_value FROM mgov_monitoring.slow_fail_once');
-        const stored = new Map((await host.db.query<{ topic: string; partition: number; next_offset: string }>('SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1'))
-          .map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
-        return Number(failures!.last_value) > 1 && ends.every(([partition, end]) => (stored.get(partition) ?? 0n) >= end);
-      }, 60_000, 'the failed batch and the one after it stored');
+      await waitFor(async () => (await failure.failedThenPassed()) && storedUpTo(ends), 60_000, 'the failed batch and the one after it stored');
       expect(await countedSoFar()).toBe(counted + 20);
       expect(host.service.pipeline.awaitingLabels).toBe(waiting + 20);
     } finally {
-      await host.db.query('DROP TRIGGER slow_fail_once ON mgov_monitoring.pipeline_offsets_v1');
-      await host.db.query('DROP FUNCTION mgov_monitoring.slow_fail_once(); DROP SEQUENCE mgov_monitoring.slow_fail_once');
+      await failure.remove();
     }
   }, 180_000);
 
