@@ -51,6 +51,12 @@ interface Handing {
   readonly received: ReceivedBatch;
 }
 
+/** A batch the handler took, while it is stored; `settled` resolves once it is or failed (never rejects). */
+interface Unstored extends Handing {
+  state: 'storing' | 'stored' | 'failed';
+  readonly settled: Promise<void>;
+}
+
 /** One fetch thread: a worker, and whether it is gone. */
 interface FetchThread {
   readonly worker: Worker;
@@ -77,7 +83,7 @@ export async function kafkaThreadSubscription(
   /** Batches handed over and to be handed over again (a failure), oldest first: before any waiting. */
   const again: Handing[] = [];
   /** Batches the handler took and is storing, oldest first. */
-  const unstored: Array<Handing & { readonly stored: Promise<void>; readonly done: Promise<void>; settled: boolean }> = [];
+  const unstored: Unstored[] = [];
   /** Wakes the handling loop while it waits for a store, when a batch arrives. */
   let arrived: (() => void) | undefined;
   let handling: Promise<void> | undefined;
@@ -139,42 +145,77 @@ export async function kafkaThreadSubscription(
    * Until none is waiting: all waiting batches to the handler at once (in arrival order, so each
    * partition's in offset order). A handler that returns its batch as taken gets the next one while
    * the taken one is stored (up to MAX_UNSTORED at a time); each is acknowledged, and so committed,
-   * once stored, in order. A failure, to take or to store, delivers again every batch not stored.
+   * as soon as it and those before it are stored. A failure, to take or to store, delivers again
+   * every batch not stored.
    */
   async function handleWaiting(): Promise<void> {
     let failures = 0;
     while (!stopping.signal.aborted) {
-      if (unstored.length >= MAX_UNSTORED || unstored[0]?.settled === true) {
-        if (!(await settleOldest())) await pause(backoff((failures += 1)), stopping.signal);
+      if (unstored[0]?.state === 'failed') {
+        takeBackUnstored();
+        await pause(backoff((failures += 1)), stopping.signal);
+        continue;
+      }
+      if (unstored.length >= MAX_UNSTORED) {
+        await unstored[0]!.settled;
         continue;
       }
       const next = again.shift() ?? takeWaiting();
       if (next === undefined) {
         if (unstored.length === 0) return;
-        // Whichever comes first: the oldest stored (to acknowledge it), or a batch to hand over.
-        await Promise.race([unstored[0]!.done, new Promise<void>((resolve) => (arrived = resolve))]);
+        // Whichever comes first: the oldest settled, or a batch to hand over.
+        await Promise.race([unstored[0]!.settled, new Promise<void>((resolve) => (arrived = resolve))]);
         arrived = undefined;
         continue;
       }
       try {
         const taken = await options.handleBatch(next.received);
-        const stored = taken ? taken.stored : Promise.resolve();
-        // Awaited in order by settleOldest; a rejection is handled there, not left unhandled meanwhile.
-        const entry = { ...next, stored, settled: false, done: stored.then(() => undefined, () => undefined) };
-        void entry.done.then(() => (entry.settled = true));
-        unstored.push(entry);
         failures = 0;
+        if (!taken && unstored.length === 0) {
+          // Handled whole: committed at once, as a rebalance redelivers what is not.
+          acknowledge(next);
+          continue;
+        }
+        unstored.push(beingStored(next, taken ? taken.stored : Promise.resolve()));
       } catch (error) {
         const last = lastOf(next.received);
         log.warn({ err: error, topic: last.topic, partition: last.partition, offset: last.offset, attempt: failures + 1 }, 'batch handler failed; the batch will be delivered again');
         again.unshift(next);
         // Batches taken before it are stored or not first: the retry follows them.
-        while (unstored.length > 0) await settleOldest();
+        await unstoredSettled();
+        if (unstored.length > 0) takeBackUnstored();
         await pause(backoff((failures += 1)), stopping.signal);
       }
     }
     // Stopping: what was taken is acknowledged once stored; the rest is left to the group.
-    while (unstored.length > 0 && (await settleOldest()));
+    await unstoredSettled();
+  }
+
+  /** A taken batch being stored: acknowledged once it is, if all before it are. */
+  function beingStored(handing: Handing, stored: Promise<void>): Unstored {
+    const entry: Unstored = {
+      ...handing,
+      state: 'storing',
+      settled: stored.then(() => {
+        entry.state = 'stored';
+        while (unstored[0]?.state === 'stored') acknowledge(unstored.shift()!);
+      }, (error: unknown) => {
+        entry.state = 'failed';
+        const last = lastOf(handing.received);
+        log.warn({ err: error, topic: last.topic, partition: last.partition, offset: last.offset }, 'batch not stored; it and the batches taken after it will be delivered again');
+      }),
+    };
+    return entry;
+  }
+
+  /** Until every taken batch is stored, or the oldest not stored failed. */
+  async function unstoredSettled(): Promise<void> {
+    while (unstored.length > 0 && unstored[0]!.state !== 'failed') await unstored[0]!.settled;
+  }
+
+  /** A store failed: every batch not stored comes again, before any other. */
+  function takeBackUnstored(): void {
+    again.unshift(...unstored.splice(0).map(({ taken, received }) => ({ taken, received })));
   }
 
   /** A taken batch in hand or waiting, for its thread's acknowledgement. */
@@ -185,20 +226,9 @@ export async function kafkaThreadSubscription(
     return { taken, received: batchOfParts(taken.map(({ batch }) => packedPart(batch))) };
   }
 
-  /** Waits for the oldest taken batch to be stored: acknowledged if it is, else it and all after it are to come again. */
-  async function settleOldest(): Promise<boolean> {
-    const oldest = unstored[0]!;
-    try {
-      await oldest.stored;
-    } catch (error) {
-      const last = lastOf(oldest.received);
-      log.warn({ err: error, topic: last.topic, partition: last.partition, offset: last.offset, notStored: unstored.length }, 'batch not stored; it and the batches taken after it will be delivered again');
-      again.unshift(...unstored.splice(0).map(({ taken, received }) => ({ taken, received })));
-      return false;
-    }
-    unstored.shift();
-    for (const { thread, id } of oldest.taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
-    return true;
+  /** Each fetched batch of a handled (and stored) batch to its thread, which commits it. */
+  function acknowledge({ taken }: Handing): void {
+    for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
   }
 
   const backoff = (attempt: number) => Math.min(settings.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
