@@ -21,7 +21,6 @@ export async function deliverUntilHandled(
   handle: (message: ReceivedMessage) => Promise<void>,
   options: RedeliveryOptions,
 ): Promise<boolean> {
-  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   for (let attempt = 1; !options.signal.aborted; attempt++) {
     try {
       await handle(message);
@@ -29,11 +28,16 @@ export async function deliverUntilHandled(
     } catch (error) {
       const { topic, partition, offset, key } = message;
       options.log.warn({ err: error, topic, partition, offset, key, attempt }, 'message handler failed; the same message will be retried');
-      await pause(Math.min(options.backoffMs * 2 ** (attempt - 1), maxBackoffMs), options.signal);
+      await pause(backoffMs(attempt, options.backoffMs, options.maxBackoffMs), options.signal);
       if (!options.signal.aborted) await options.beforeRetry?.();
     }
   }
   return false;
+}
+
+/** The pause before retry `attempt` (1 for the first): `firstMs`, doubled per attempt up to `maxMs`. */
+export function backoffMs(attempt: number, firstMs: number, maxMs = 10_000): number {
+  return Math.min(firstMs * 2 ** (attempt - 1), maxMs);
 }
 
 /** Waits `ms`, or less if `signal` aborts first. Never rejects. */

@@ -3,7 +3,7 @@ import { dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@mgov/telemetry';
 import type { Subscription, SubscriptionOptions } from '../message-bus';
-import { pause } from '../redelivery';
+import { backoffMs, pause } from '../redelivery';
 import type { FetchThreadSettings, FromFetchThread, ToFetchThread } from './fetch-thread-protocol';
 import { batchOfParts, lastOf, type ReceivedBatch } from '../received-batch';
 import { type PackedBatch, packedPart } from './packed-batch';
@@ -36,7 +36,6 @@ const THREAD_YOUNG_MB = 8;
  * handling; a second lets the handler run on while a slow store finishes.
  */
 const MAX_UNSTORED = 2;
-const MAX_BACKOFF_MS = 10_000;
 
 /** A fetched batch, waiting for the handler. */
 interface Fetched {
@@ -218,7 +217,7 @@ export async function kafkaThreadSubscription(
     again.unshift(...unstored.splice(0).map(({ taken, received }) => ({ taken, received })));
   }
 
-  /** A taken batch in hand or waiting, for its thread's acknowledgement. */
+  /** The batches waiting, as one batch for the handler. */
   function takeWaiting(): Handing | undefined {
     if (waiting.length === 0) return undefined;
     const taken = waiting.splice(0);
@@ -231,7 +230,7 @@ export async function kafkaThreadSubscription(
     for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
   }
 
-  const backoff = (attempt: number) => Math.min(settings.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  const backoff = (attempt: number) => backoffMs(attempt, settings.retryBackoffMs);
 
   try {
     await startThread();

@@ -155,8 +155,8 @@ export class MonitoringPipeline {
   private running: Promise<unknown> = Promise.resolve();
   /**
    * Their transactions run one at a time too, in the same order, behind the counting: a batch is
-   * stored while the next is counted (storing was a third of the service's time, waiting on
-   * PostgreSQL). This is the last one's settlement.
+   * stored while the next is counted, so its round trips to PostgreSQL do not hold counting up.
+   * This is the last one's settlement.
    */
   private stores: Promise<void> = Promise.resolve();
   /** A transaction failed: those queued after it are refused (their batches come again after its). */
