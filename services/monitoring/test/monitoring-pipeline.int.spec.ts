@@ -252,16 +252,18 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     }
   }, 180_000);
 
+  /** Predictions of version 1 counted into its stored ring so far (its windows are by event count). */
+  const countedSoFar = async () => {
+    const [stored] = await host.db.query<{ ring: { openIndex: number; slide: number; slots: Array<{ count: number }> } }>(
+      'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 1', [model],
+    );
+    if (stored === undefined) return 0;
+    const { openIndex, slide, slots } = stored.ring;
+    return openIndex * slide + slots[openIndex % slots.length]!.count;
+  };
+
   it('counts the batch taken while the one before failed to store once: both come again, nothing twice', async () => {
     const waiting = host.service.pipeline.awaitingLabels;
-    const countedSoFar = async () => {
-      const [stored] = await host.db.query<{ ring: { openIndex: number; slide: number; slots: Array<{ count: number }> } }>(
-        'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 1', [model],
-      );
-      if (stored === undefined) return 0;
-      const { openIndex, slide, slots } = stored.ring;
-      return openIndex * slide + slots[openIndex % slots.length]!.count;
-    };
     const counted = await countedSoFar();
     // Given the next write of a read position takes a second, and then fails (once)
     const failure = await failNextPositionWrite('slow_fail_once', 1);
@@ -287,6 +289,30 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
       await failure.remove();
     }
   }, 180_000);
+
+  it('counts a batch of many slices whole, with a version it had not seen in the middle of it, each prediction once', async () => {
+    // Given the service is stopped while 6,000 predictions are published (one batch, or a few, once it is back),
+    // the 3,000th of a version monitoring does not know
+    const counted = await countedSoFar();
+    await host.stop();
+    for (let i = 0; i < 6_000; i += 1) {
+      n += 1;
+      await client.predict({
+        predictionId: `${model}-p${n}`, modelName: model, modelVersion: i === 3_000 ? 7 : 1, eventTime: Date.UTC(2030, 0, 1) + n,
+        numericFeatures: { income: (n * 37) % 1_000 }, categoricalFeatures: { region: regions[n % 4]! },
+      });
+    }
+    await client.flush();
+    const ends = await topicEnds();
+
+    // When it starts again and catches up (counting pauses every 2,048 messages, and at the unknown version)
+    host = await host.start();
+    await waitFor(() => storedUpTo(ends), 120_000, 'the 6,000 predictions stored');
+
+    // Then each of version 1's 5,999 was counted once, and version 7's was not windowed
+    expect(await countedSoFar()).toBe(counted + 5_999);
+    expect(await host.db.query('SELECT 1 FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 7', [model])).toEqual([]);
+  }, 240_000);
 
   it('replays after a restart (offsets rewound, state lost) without a duplicate alert', async () => {
     const events = await monitorEvents();

@@ -86,6 +86,14 @@ interface RingAsCounted {
 }
 
 const WATERMARK_TICK_MS = 1_000;
+/**
+ * Messages counted before counting lets other work run: the transactions of the batches before
+ * (storing behind counting) need a turn of this thread for each of their round trips, and a batch
+ * counted at one go held each of them up by its whole count.
+ */
+const COUNT_SLICE = 2_048;
+/** After what is ready to run (replies from PostgreSQL), not before: a promise would resume at once. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 const DEFAULT_LATENESS_MS = 10_000;
 const DEFAULT_FUTURE_SKEW_MS = 5 * 60_000;
 const DEFAULT_JOIN_CHECKPOINT_MS = 60_000;
@@ -359,8 +367,13 @@ export class MonitoringPipeline {
     });
     const batch: BatchProgress = { parts, resumeAt: stored, dead: [], touched: new Touched(), windows: [], counted: 0, unmonitored: 0 };
     // Counting is synchronous (an await in the loop would make every message pay for a suspendable frame);
-    // it stops at a model version not looked up yet, which is looked up before counting goes on from there.
+    // it stops at a model version not looked up yet, which is looked up before counting goes on from there,
+    // and every COUNT_SLICE messages, to let the batches before it be stored meanwhile.
     for (let next = this.countFrom(batch, 0, 0); next !== null; next = this.countFrom(batch, next.part, next.at)) {
+      if (next.modelName === null) {
+        await yieldToIo();
+        continue;
+      }
       // A ring is read as the last transaction stored it: none may be under way.
       await this.stores;
       await this.monitorOf(this.runtime.db, next.modelName, next.version);
@@ -399,10 +412,11 @@ export class MonitoringPipeline {
 
   /**
    * Counts the batch from message `from` of part `fromPart` on; stops before a message of a model
-   * version not looked up yet (nothing of that message counted) and says which, or returns null at
-   * the end of the batch.
+   * version not looked up yet (nothing of that message counted) and says which, or after
+   * COUNT_SLICE messages (modelName null), or returns null at the end of the batch.
    */
-  private countFrom(batch: BatchProgress, fromPart: number, from: number): { part: number; at: number; modelName: string; version: number } | null {
+  private countFrom(batch: BatchProgress, fromPart: number, from: number): { part: number; at: number; modelName: string | null; version: number } | null {
+    let slice = COUNT_SLICE;
     const { parts, dead, touched, windows } = batch;
     // The clock for the watermark's skew check, read once per pass (a batch takes well under a second).
     const now = this.runtime.clock.now();
@@ -412,6 +426,7 @@ export class MonitoringPipeline {
       const predictions = part.topic === PREDICTIONS;
       const outcomes = part.topic === OUTCOMES;
       for (let m = p === fromPart ? from : 0; m < part.count; m += 1) {
+        if ((slice -= 1) < 0) return { part: p, at: m, modelName: null, version: 0 };
         if (storedUpTo !== null && part.offset(m) < storedUpTo) continue;
         const bytes = part.valueBytes(m);
         const start = part.valueStart(m);
