@@ -37,7 +37,8 @@ describe.each(databases)('the window series read model on %s', (_name, openDatab
     return model;
   }
   const rows = async (model: ReturnType<typeof windowSeriesReadModel>) => ({
-    series: await db.query(`SELECT model_name, model_version, window_index::text, window_start, window_end, subject, metric, value, baseline FROM ${model.table} ORDER BY 1, 3, 6, 7`),
+    series: await db.query(`SELECT model_name, model_version, window_index::text, window_start, window_end, p->>0 AS subject, p->>1 AS metric, (p->>2)::float8 AS value, (p->>3)::float8 AS baseline
+      FROM ${model.windows} CROSS JOIN LATERAL jsonb_array_elements(points) AS p ORDER BY 1, 3, 6, 7`),
     windows: await db.query(`SELECT model_name, model_version, window_index::text, window_kind, window_end, prediction_count::text, labelled_count::text, drift_share, policy_version FROM ${model.windows} ORDER BY 1, 3`),
   });
 
@@ -81,6 +82,29 @@ describe.each(databases)('the window series read model on %s', (_name, openDatab
     expect(new Date(income.window_end as Date).getTime()).toBe(1_800_000_000_987);
     expect(series.find((p) => p.subject === 'performance')).toMatchObject({ value: Number.NEGATIVE_INFINITY, baseline: Number.POSITIVE_INFINITY });
     expect(new Date(windows[0]!.window_end as Date).getTime()).toBe(1_800_000_000_987);
+  });
+
+  it('reads one metric of one model version, newest window first, as many points as asked', async () => {
+    // Given three windows of 'loans' version 2 and one of 'cards'
+    const model = await modelIn();
+    await db.transaction((tx) => model.handleBatch!(tx, [evaluated('loans', 0, 0.01), evaluated('loans', 1, 0.3), evaluated('loans', 2, 0.2), evaluated('cards', 0, 0.1)]));
+
+    // When its income PSI is asked for, then its accuracy two points at most, then everything of window 2
+    const psi = await model.series(db, { modelName: 'loans', version: 2, subject: 'income', metric: 'psi', limit: 10 });
+    const accuracy = await model.series(db, { modelName: 'loans', version: 2, metric: 'accuracy', limit: 2 });
+    const all = await model.series(db, { modelName: 'loans', version: 2, limit: 7 });
+
+    // Then each point is its window's, newest first, and only the model version's
+    expect(psi.map((p) => [String(p.window_index), p.subject, p.metric, p.value, p.baseline])).toEqual([
+      ['2', 'income', 'psi', 0.2, null], ['1', 'income', 'psi', 0.3, null], ['0', 'income', 'psi', 0.01, null],
+    ]);
+    expect(accuracy.map((p) => [String(p.window_index), p.value, p.baseline])).toEqual([['2', expect.closeTo(0.7, 12), 0.9], ['1', expect.closeTo(0.6, 12), 0.9]]);
+    expect(all.map((p) => String(p.window_index))).toEqual(Array(7).fill('2'));
+    expect(all.map((p) => `${p.subject}/${p.metric}`)).toEqual([
+      'bias:sex/demographic_parity_difference', 'income/psi', 'performance/accuracy', 'region/js', 'window/drift_share', 'window/labelled_count', 'window/prediction_count',
+    ]);
+    expect(new Date(all[0]!.window_end).getTime()).toBe(1_800_000_003_000);
+    expect(await model.series(db, { modelName: 'loans', version: 1, limit: 10 })).toEqual([]);
   });
 
   it('writes nothing for a batch without window evaluations', async () => {

@@ -120,13 +120,8 @@ export class MonitoringService {
   async series(modelName: string, version: number, query: { subject?: string; metric?: string; limit?: number }): Promise<SeriesPoint[]> {
     const limit = query.limit ?? 500;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('MONITORING.INVALID_QUERY', 'limit: 1 to 10000', 400);
-    const rows = await this.runtime.db.query<SeriesPoint>(
-      `SELECT window_index, window_start, window_end, subject, metric, value, baseline FROM ${this.windows.table}
-       WHERE model_name = $1 AND model_version = $2 AND ($3::text IS NULL OR subject = $3) AND ($4::text IS NULL OR metric = $4)
-       ORDER BY window_index DESC, subject, metric LIMIT $5`,
-      [modelName, version, query.subject ?? null, query.metric ?? null, limit],
-    );
-    return rows.reverse();
+    const points = await this.windows.series(this.runtime.db, { modelName, version, ...query, limit });
+    return points.reverse();
   }
 
   /** Per version of a model: the latest window and the worst alert in it. */
