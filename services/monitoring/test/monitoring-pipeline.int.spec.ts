@@ -252,10 +252,10 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     }
   }, 180_000);
 
-  /** Predictions of version 1 counted into its stored ring so far (its windows are by event count). */
-  const countedSoFar = async () => {
+  /** Predictions of a version counted into its stored ring so far (its windows are by event count). */
+  const countedSoFar = async (version = 1) => {
     const [stored] = await host.db.query<{ ring: { openIndex: number; slide: number; slots: Array<{ count: number }> } }>(
-      'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 1', [model],
+      'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = $2', [model, version],
     );
     if (stored === undefined) return 0;
     const { openIndex, slide, slots } = stored.ring;
@@ -290,27 +290,31 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     }
   }, 180_000);
 
-  it('counts a batch of many slices whole, with a version it had not seen in the middle of it, each prediction once', async () => {
-    // Given the service is stopped while 6,000 predictions are published (one batch, or a few, once it is back),
-    // the 3,000th of a version monitoring does not know
+  it('counts a batch of many slices whole, with versions it had not seen in the middle of it, each prediction once', async () => {
+    // Given a second version registered, and the service stopped while 6,000 predictions are published (one
+    // batch, or a few, once it is back): 6 of version 2 along the way, the 3,000th of a version monitoring does not know
+    await registerModelVersion(host.bus, { modelName: model, version: 2, profile, metrics: { accuracy: 0.9 } });
+    await waitFor(() => host.service.monitoredVersion(model, 2).then(() => true, () => false), 90_000);
     const counted = await countedSoFar();
     await host.stop();
+    const versionOf = (i: number) => (i === 3_000 ? 7 : i % 1_000 === 500 ? 2 : 1);
     for (let i = 0; i < 6_000; i += 1) {
       n += 1;
       await client.predict({
-        predictionId: `${model}-p${n}`, modelName: model, modelVersion: i === 3_000 ? 7 : 1, eventTime: Date.UTC(2030, 0, 1) + n,
+        predictionId: `${model}-p${n}`, modelName: model, modelVersion: versionOf(i), eventTime: Date.UTC(2030, 0, 1) + n,
         numericFeatures: { income: (n * 37) % 1_000 }, categoricalFeatures: { region: regions[n % 4]! },
       });
     }
     await client.flush();
     const ends = await topicEnds();
 
-    // When it starts again and catches up (counting pauses every 2,048 messages, and at the unknown version)
+    // When it starts again and catches up (counting pauses every 2,048 messages, and at the versions it looks up)
     host = await host.start();
     await waitFor(() => storedUpTo(ends), 120_000, 'the 6,000 predictions stored');
 
-    // Then each of version 1's 5,999 was counted once, and version 7's was not windowed
-    expect(await countedSoFar()).toBe(counted + 5_999);
+    // Then each of version 1's 5,993 and version 2's 6 was counted once, and version 7's was not windowed
+    expect(await countedSoFar()).toBe(counted + 5_993);
+    expect(await countedSoFar(2)).toBe(6);
     expect(await host.db.query('SELECT 1 FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 7', [model])).toEqual([]);
   }, 240_000);
 
