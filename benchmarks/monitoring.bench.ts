@@ -38,7 +38,7 @@ const brokers = process.env.MGOV_KAFKA_BROKERS!;
 const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 
 /** As docker-compose runs the monitoring service (deploy/test/compose.unit.spec.ts holds it there). */
-const SERVICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=8', '--max-old-space-size=192', '--heap-growing-percent=100'];
+const SERVICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=16', '--max-old-space-size=192', '--heap-growing-percent=100'];
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 

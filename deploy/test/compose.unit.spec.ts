@@ -57,6 +57,6 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs monitoring with the V8 flags its benchmark measured (GC on the allocating thread, a capped heap)', () => {
-    expect(compose.services.monitoring.environment.NODE_FLAGS).toBe('--single-threaded-gc --max-semi-space-size=8 --max-old-space-size=192 --heap-growing-percent=100');
+    expect(compose.services.monitoring.environment.NODE_FLAGS).toBe('--single-threaded-gc --max-semi-space-size=16 --max-old-space-size=192 --heap-growing-percent=100');
   });
 });
