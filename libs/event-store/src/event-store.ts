@@ -43,6 +43,8 @@ export interface EventStore {
    */
   appendMany(appends: readonly StreamAppend[], tx?: Sql): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Several streams whole, in one round trip: each one's events in order (none for a stream that has none). */
+  readStreams(streamIds: readonly string[], tx?: Sql): Promise<Map<string, StoredEvent[]>>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string, tx?: Sql): Promise<number>;
   /**
@@ -57,6 +59,7 @@ export function createEventStore(db: Database, schema: string): EventStore {
   const appendSql = `SELECT next_version, xact_id::text AS transaction_id, positions FROM ${s}.append_events($1, $2, $3, $4, $5)`;
   const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events
     WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`;
+  const readStreamsSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`;
   const readAllSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events
     WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -108,6 +111,13 @@ export function createEventStore(db: Database, schema: string): EventStore {
         options.limit ?? null,
       ]);
       return rows.map(toStoredEvent);
+    },
+    async readStreams(streamIds, tx) {
+      const byStream = new Map(streamIds.map((streamId) => [streamId, [] as StoredEvent[]]));
+      if (byStream.size === 0) return byStream;
+      const rows = await (tx ?? db).query<EventRow>(readStreamsSql, [[...byStream.keys()]]);
+      for (const row of rows) byStream.get(row.stream_id)!.push(toStoredEvent(row));
+      return byStream;
     },
     async streamVersion(streamId, tx) {
       const rows = await (tx ?? db).query<{ version: number }>(`SELECT version FROM ${s}.streams WHERE stream_id = $1`, [streamId]);

@@ -15,6 +15,25 @@ export async function readToEnd(ctx: StoreContext, after: Checkpoint, pageSize: 
 
 /** Invariant 3 on one session: global order is (transaction id, position); paging skips nothing. */
 export function readAllContract(ctx: StoreContext): void {
+  describe('readStreams', () => {
+    it('reads several streams whole in one call, each in its own order, as readStream reads each', async () => {
+      // Given three streams with events appended in turn, and a stream id nobody wrote to
+      const prefix = `many-${Date.now()}`;
+      for (let i = 0; i < 6; i++) await ctx.store.append(`${prefix}-${i % 3}`, 'any', newEvents(1 + (i % 2)));
+      const ids = [`${prefix}-2`, `${prefix}-0`, `${prefix}-none`, `${prefix}-1`];
+
+      // When they are read together
+      const read = await ctx.store.readStreams(ids);
+
+      // Then each is what reading it alone gives, and the empty one is empty
+      expect([...read.keys()]).toEqual(ids);
+      for (const id of ids) expect(read.get(id)).toEqual(await ctx.store.readStream(id));
+      expect(read.get(`${prefix}-1`)!.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+      expect(read.get(`${prefix}-none`)).toEqual([]);
+      expect((await ctx.store.readStreams([])).size).toBe(0);
+    });
+  });
+
   describe('readAll', () => {
     it('returns every committed event once, in (transaction id, position) order, across pages', async () => {
       const appended: string[] = [];

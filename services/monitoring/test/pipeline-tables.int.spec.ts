@@ -56,6 +56,9 @@ describe.each(databases)('monitoring pipeline tables on %s', (_name, openDatabas
     expect(await columnTypes()).toEqual(['model_name:text', 'policy_version:integer', 'ring:json', 'stream:json', 'version:integer']);
     const stored = await db.transaction((tx) => tables.ring(tx, 'loans', 1));
     expect(stored).toEqual({ policyVersion: 2, ring: JSON.parse(JSON.stringify(ring)), stream });
+    // And read with others at once, it is the same, and a version without a ring is absent
+    const many = await db.transaction((tx) => tables.rings(tx, [['cards', 3], ['loans', 1], ['loans', 2]]));
+    expect([...many]).toEqual([['loans\u00001', stored]]);
   });
 
   it('converts a ring table made as jsonb, keeping its rings', async () => {

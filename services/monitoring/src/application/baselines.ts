@@ -52,5 +52,17 @@ export function baselines(schema: string) {
     );
     return row ? { modelName, version, digest: row.digest, baseline: row.columns ?? [], metrics: row.metrics ?? {} } : null;
   };
-  return { reactor, find };
+  /** Several versions at once, by `${modelName}\u0000${version}`; a version not registered is absent. */
+  const findMany = async (sql: Sql, wanted: ReadonlyArray<readonly [string, number]>): Promise<Map<string, MonitoredVersion>> => {
+    const rows = await sql.query<{ model_name: string; version: number; digest: string; columns: ColumnProfile[] | null; metrics: Record<string, number> }>(
+      `SELECT v.model_name, v.version, v.digest, p.columns, v.metrics FROM ${versions} v
+       LEFT JOIN ${profiles} p ON p.dataset_version_id = v.dataset_version_ids->>0
+       WHERE (v.model_name, v.version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+      [wanted.map(([modelName]) => modelName), wanted.map(([, version]) => version)],
+    );
+    return new Map(rows.map((row) => [`${row.model_name}\u0000${row.version}`, {
+      modelName: row.model_name, version: row.version, digest: row.digest, baseline: row.columns ?? [], metrics: row.metrics ?? {},
+    }]));
+  };
+  return { reactor, find, findMany };
 }

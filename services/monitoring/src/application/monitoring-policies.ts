@@ -20,6 +20,13 @@ export function monitoringPolicies(runtime: ServiceRuntime) {
         .map((stored) => runtime.codec.decodeEvent(stored.data) as unknown as MonitoringPolicyChanged)
         .reduce(monitoringPolicyDecider.evolve, monitoringPolicyDecider.initialState());
     },
+    /** The current policies of several models, read in one round trip. */
+    async currentOf(sql: Sql, modelNames: readonly string[]): Promise<Map<string, MonitoringPolicy>> {
+      const streams = await runtime.store.readStreams(modelNames.map(policyStreamId), sql);
+      return new Map(modelNames.map((modelName) => [modelName, streams.get(policyStreamId(modelName))!
+        .map((stored) => runtime.codec.decodeEvent(stored.data) as unknown as MonitoringPolicyChanged)
+        .reduce(monitoringPolicyDecider.evolve, monitoringPolicyDecider.initialState())]));
+    },
     async history(modelName: string): Promise<Array<MonitoringPolicyChanged['data'] & { changedAt: number }>> {
       const history = await runtime.store.readStream(policyStreamId(modelName));
       return history.map((stored) => {

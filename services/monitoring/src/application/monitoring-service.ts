@@ -50,11 +50,13 @@ export class MonitoringService {
     this.windows = windowSeriesReadModel(runtime.schema);
     const policies = monitoringPolicies(runtime);
     // The service's default window comes from its settings; a model's policy overrides it.
+    const withDefault = (policy: MonitoringPolicy): MonitoringPolicy => (policy.version === 0 ? { ...policy, window: { unit: 'events', size: options.windowSize, slide: options.windowSize } } : policy);
     this.policies = {
       ...policies,
-      current: async (...args: Parameters<typeof policies.current>): Promise<MonitoringPolicy> => {
-        const policy = await policies.current(...args);
-        return policy.version === 0 ? { ...policy, window: { unit: 'events', size: options.windowSize, slide: options.windowSize } } : policy;
+      current: async (...args: Parameters<typeof policies.current>): Promise<MonitoringPolicy> => withDefault(await policies.current(...args)),
+      currentOf: async (...args: Parameters<typeof policies.currentOf>): Promise<Map<string, MonitoringPolicy>> => {
+        const current = await policies.currentOf(...args);
+        return new Map([...current].map(([modelName, policy]) => [modelName, withDefault(policy)]));
       },
     };
     this.pipeline = new MonitoringPipeline(runtime, this.known, this.policies, monitoringGauges(), {

@@ -82,6 +82,15 @@ export function pipelineTables(schema: string) {
       return stored && { policyVersion: stored.policy_version, ring: stored.ring, stream: stored.stream };
     },
 
+    /** Several versions' stored rings at once, by `${modelName}\u0000${version}`. */
+    async rings(tx: Sql, wanted: ReadonlyArray<readonly [string, number]>): Promise<Map<string, { policyVersion: number; ring: WindowRing; stream: StreamPosition | null }>> {
+      const rows = await tx.query<{ model_name: string; version: number; policy_version: number; ring: WindowRing; stream: StreamPosition | null }>(
+        `SELECT model_name, version, policy_version, ring, stream FROM ${rings} WHERE (model_name, version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+        [wanted.map(([modelName]) => modelName), wanted.map(([, version]) => version)],
+      );
+      return new Map(rows.map((r) => [`${r.model_name}\u0000${r.version}`, { policyVersion: r.policy_version, ring: r.ring, stream: r.stream }]));
+    },
+
     async storeRings(tx: Sql, stored: readonly RingToStore[]): Promise<void> {
       if (stored.length === 0) return;
       // One JSON document for all rings: no array literal to escape and parse. Each ring is JSON already.
