@@ -180,11 +180,11 @@ export function readRecords(records: InPlaceRecords, from: bigint, each: (fields
     const offsetDelta = reader.varint();
     const keyLength = reader.varint();
     fields.keyStart = reader.pos;
-    reader.skip(Math.max(0, keyLength));
+    reader.skip(nullableLength(keyLength));
     fields.keyEnd = reader.pos;
     const valueLength = reader.varint();
     fields.valueStart = reader.pos;
-    reader.skip(Math.max(0, valueLength));
+    reader.skip(nullableLength(valueLength));
     fields.valueEnd = reader.pos;
     fields.headersStart = reader.pos;
     fields.headersEnd = end;
@@ -194,6 +194,9 @@ export function readRecords(records: InPlaceRecords, from: bigint, each: (fields
     if (fields.offset >= from) each(fields);
   }
 }
+
+/** A key's or value's length: -1 is null (no bytes); any other negative one is refused by `skip`. */
+const nullableLength = (length: number) => (length === -1 ? 0 : length);
 
 /** Kafka's zig-zag varints, bounded by `end`. */
 class VarintReader {
@@ -224,6 +227,8 @@ class VarintReader {
   }
 
   skip(bytes: number): void {
+    // A negative length would move the reader back over what it read.
+    if (bytes < 0) throw new CorruptRecordBatch(`a record field of negative length (${bytes})`);
     if (this.pos + bytes > this.end) throw new CorruptRecordBatch('a record field overruns its record');
     this.pos += bytes;
   }
@@ -243,7 +248,7 @@ export function readHeaders(bytes: Buffer, start: number, end: number): Record<s
     reader.skip(nameLength);
     const valueLength = reader.varint();
     const valueStart = reader.pos;
-    reader.skip(Math.max(0, valueLength));
+    reader.skip(nullableLength(valueLength));
     headers[bytes.toString('utf8', nameStart, nameStart + nameLength)] = bytes.toString('utf8', valueStart, reader.pos);
   }
   return headers;

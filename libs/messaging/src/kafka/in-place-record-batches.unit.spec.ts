@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { batchOfParts } from '../received-batch';
-import { CorruptRecordBatch, inPlaceBatch, inPlaceRecordsOf } from './in-place-record-batches';
+import { CorruptRecordBatch, encodeHeaders, inPlaceBatch, inPlaceRecordsOf, readHeaders } from './in-place-record-batches';
 import { packBatch, packedPart } from './packed-batch';
 
 // kafkajs's own record batch encoder and decoder: the reference a batch kept in place must agree with.
@@ -131,5 +131,17 @@ describe('record batches kept in place (what a fetch thread reads without kafkaj
 
     // When packed, then it is refused
     expect(() => packBatch('t', 0, [standIn!])).toThrow(CorruptRecordBatch);
+  });
+
+  it('refuses a negative length other than null\'s -1 rather than read back over what it read', () => {
+    // Given two headers, the second's name length -1 (zig-zag 1: read back, it would be its own value's length), and a header with a null value
+    const negativeName = Buffer.from([4, 2, 0x61, 2, 0x62, 1]);
+    const nullValue = Buffer.from([2, 2, 0x61, 1]);
+
+    // When read, then the first is refused and the second reads as an empty value
+    expect(() => readHeaders(negativeName, 0, negativeName.length)).toThrow(CorruptRecordBatch);
+    expect(readHeaders(nullValue, 0, nullValue.length)).toEqual({ a: '' });
+    const encoded = encodeHeaders([[Buffer.from('a'), Buffer.from('b')]]);
+    expect(readHeaders(encoded, 0, encoded.length)).toEqual({ a: 'b' });
   });
 });
