@@ -110,6 +110,47 @@ describe('kafka fetch thread', () => {
     }
   }, 120_000);
 
+  it('stops in bounded time when a taken batch is never stored, and leaves it uncommitted: it comes again', async () => {
+    // Given a handler whose store never settles, and a stop that waits a second for it
+    const { topic, group } = names('thread-unstored');
+    await bus.ensureTopics([topic]);
+    const groupId = group();
+    const taken: string[] = [];
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      {
+        groupId, topics: [topic], fromBeginning: true, handle: async () => undefined,
+        handleBatch: async (batch) => {
+          taken.push(...batch.messages().map((m) => m.value.toString()));
+          return { stored: new Promise<void>(() => undefined) };
+        },
+      },
+      { retryBackoffMs: 50, log: logger('messaging.test'), stopTimeoutMs: 1_000 },
+    );
+    await bus.publish(topic, [{ key: 'k', value: text('never-stored') }]);
+    await waitFor(() => taken.length > 0, 30_000, 'the batch taken');
+
+    // When it stops, then the stop returns
+    let stopped = false;
+    const stopping = subscription.stop().then(() => (stopped = true));
+    await waitFor(() => stopped, 20_000, 'the stop, past its wait for the store');
+    await stopping;
+
+    // And the group's next subscription gets the batch again (it was not committed)
+    const next: string[] = [];
+    const again = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void next.push(...batch.messages().map((m) => m.value.toString())) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      await waitFor(() => next.length > 0, 30_000, 'the batch delivered again');
+      expect(next).toEqual(['never-stored']);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+
   it('resumes inside a producer\'s record batch, and reads compressed batches too, as the unthreaded bus does', async () => {
     // Given a record batch of 10, a gzip batch of 5 and another plain batch, and the group's offset inside the first batch
     const { topic, group } = names('thread-in-place');

@@ -73,7 +73,14 @@ interface FetchThread {
 export async function kafkaThreadSubscription(
   kafka: Omit<FetchThreadSettings, 'groupId' | 'topics' | 'fromBeginning' | 'ahead'>,
   options: SubscriptionOptions & { readonly handleBatch: NonNullable<SubscriptionOptions['handleBatch']> },
-  settings: { readonly retryBackoffMs: number; readonly log: Logger; /** The thread's entry (tests); kafka-fetch-thread beside this file by default. */ readonly entry?: string },
+  settings: {
+    readonly retryBackoffMs: number;
+    readonly log: Logger;
+    /** The thread's entry (tests); kafka-fetch-thread beside this file by default. */
+    readonly entry?: string;
+    /** How long `stop` waits for taken batches to be stored, and then for the thread to leave its group (30 s by default). */
+    readonly stopTimeoutMs?: number;
+  },
 ): Promise<Subscription> {
   const log = settings.log.child({ groupId: options.groupId, fetchThread: true });
   const stopping = new AbortController();
@@ -246,16 +253,32 @@ export async function kafkaThreadSubscription(
       stopped ??= (async () => {
         stopping.abort();
         // The batch in hand finishes (and is committed); batches not begun are left to the group.
-        await handling;
+        const stopTimeoutMs = settings.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+        if (!(await settledWithin(handling, stopTimeoutMs))) {
+          // A store that never settles must not hold the stop: what it held is not committed, and comes again.
+          log.warn({ unstored: unstored.length, waitedMs: stopTimeoutMs }, 'taken batches were not stored in time; stopping without committing them (the group delivers them again)');
+        }
         const thread = current!;
         if (!thread.exited) thread.worker.postMessage({ kind: 'stop' } satisfies ToFetchThread);
-        const timeout = setTimeout(() => void thread.worker.terminate(), STOP_TIMEOUT_MS);
+        const timeout = setTimeout(() => void thread.worker.terminate(), stopTimeoutMs);
         await thread.exit;
         clearTimeout(timeout);
       })();
       return stopped;
     },
   };
+}
+
+/** True once `work` settles, false if `ms` pass first. */
+async function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (work === undefined) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The thread's entry beside this file: TypeScript when the sources run as such, compiled JavaScript otherwise. */
