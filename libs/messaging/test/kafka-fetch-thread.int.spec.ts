@@ -16,6 +16,23 @@ describe('kafka fetch thread', () => {
   const bus = kafkaBus({ brokers, clientId, partitions: 1, retryBackoffMs: 50 });
   afterAll(() => bus.close());
 
+  /** What a new subscription of the group is handed first (after `publish`, if given, is published): where the last one's commits left it. */
+  async function firstBatchOfNextSubscription(groupId: string, topic: string, waitingFor: string, publish?: string): Promise<string[]> {
+    const next: string[] = [];
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void next.push(...batch.messages().map((m) => m.value.toString())) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      if (publish !== undefined) await bus.publish(topic, [{ key: 'k', value: text(publish) }]);
+      await waitFor(() => next.length > 0, 30_000, waitingFor);
+      return next;
+    } finally {
+      await subscription.stop();
+    }
+  }
+
   it('replaces a fetch thread that dies: nothing is lost, and what it did not commit comes again', async () => {
     // Given a topic with 20 messages, and a fetch thread that dies once its first batch was handled, before committing it
     const { topic, group } = names('thread-crash');
@@ -95,19 +112,7 @@ describe('kafka fetch thread', () => {
     }
 
     // And, stored, they were committed: the group's next subscription starts after them
-    const next: string[] = [];
-    const again = await kafkaThreadSubscription(
-      { clientId, brokers, logLevel: logLevel.NOTHING },
-      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void next.push(...batch.messages().map((m) => m.value.toString())) },
-      { retryBackoffMs: 50, log: logger('messaging.test') },
-    );
-    try {
-      await bus.publish(topic, [{ key: 'k', value: text('m10') }]);
-      await waitFor(() => next.length > 0, 30_000, 'the message published after the stop');
-      expect(next).toEqual(['m10']);
-    } finally {
-      await again.stop();
-    }
+    expect(await firstBatchOfNextSubscription(groupId, topic, 'the message published after the stop', 'm10')).toEqual(['m10']);
   }, 120_000);
 
   it('stops in bounded time when a taken batch is never stored, and leaves it uncommitted: it comes again', async () => {
@@ -137,18 +142,7 @@ describe('kafka fetch thread', () => {
     await stopping;
 
     // And the group's next subscription gets the batch again (it was not committed)
-    const next: string[] = [];
-    const again = await kafkaThreadSubscription(
-      { clientId, brokers, logLevel: logLevel.NOTHING },
-      { groupId, topics: [topic], fromBeginning: true, handle: async () => undefined, handleBatch: async (batch) => void next.push(...batch.messages().map((m) => m.value.toString())) },
-      { retryBackoffMs: 50, log: logger('messaging.test') },
-    );
-    try {
-      await waitFor(() => next.length > 0, 30_000, 'the batch delivered again');
-      expect(next).toEqual(['never-stored']);
-    } finally {
-      await again.stop();
-    }
+    expect(await firstBatchOfNextSubscription(groupId, topic, 'the batch delivered again')).toEqual(['never-stored']);
   }, 120_000);
 
   it('resumes inside a producer\'s record batch, and reads compressed batches too, as the unthreaded bus does', async () => {

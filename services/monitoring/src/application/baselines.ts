@@ -3,6 +3,9 @@ import type { Sql } from '@mgov/event-store';
 import { Topics } from '@mgov/messaging';
 import type { Reactor } from '@mgov/service-runtime';
 
+/** A model version as one key (`name\u0000version`): what the bulk lookups return their results by. */
+export const versionKey = (modelName: string, version: number) => `${modelName}\u0000${version}`;
+
 export interface MonitoredVersion {
   readonly modelName: string;
   readonly version: number;
@@ -52,7 +55,7 @@ export function baselines(schema: string) {
     );
     return row ? { modelName, version, digest: row.digest, baseline: row.columns ?? [], metrics: row.metrics ?? {} } : null;
   };
-  /** Several versions at once, by `${modelName}\u0000${version}`; a version not registered is absent. */
+  /** Several versions at once, by `versionKey`; a version not registered is absent. */
   const findMany = async (sql: Sql, wanted: ReadonlyArray<readonly [string, number]>): Promise<Map<string, MonitoredVersion>> => {
     const rows = await sql.query<{ model_name: string; version: number; digest: string; columns: ColumnProfile[] | null; metrics: Record<string, number> }>(
       `SELECT v.model_name, v.version, v.digest, p.columns, v.metrics FROM ${versions} v
@@ -60,7 +63,7 @@ export function baselines(schema: string) {
        WHERE (v.model_name, v.version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
       [wanted.map(([modelName]) => modelName), wanted.map(([, version]) => version)],
     );
-    return new Map(rows.map((row) => [`${row.model_name}\u0000${row.version}`, {
+    return new Map(rows.map((row) => [versionKey(row.model_name, row.version), {
       modelName: row.model_name, version: row.version, digest: row.digest, baseline: row.columns ?? [], metrics: row.metrics ?? {},
     }]));
   };

@@ -7,7 +7,7 @@ import {
 } from '@mgov/monitoring-domain';
 import { envelope, type ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
-import type { baselines as baselinesFactory, MonitoredVersion } from './baselines';
+import { type baselines as baselinesFactory, type MonitoredVersion, versionKey } from './baselines';
 import { type IdKey, idKeyOf, idKeyOfBytes, LabelJoin, type Waiting } from './label-join';
 import { restoreLabelJoin, saveLabelJoin } from './label-join-snapshot';
 import { monitoringLinks } from './links';
@@ -492,7 +492,7 @@ export class MonitoringPipeline {
    * `fromPart` on (read as far as their headers; the first one given), at most LOOKUPS_AT_ONCE.
    */
   private versionsToLookUp(parts: ReceivedBatch['parts'], fromPart: number, from: number, modelName: string, version: number): Array<readonly [string, number]> {
-    const found = new Map<string, readonly [string, number]>([[`${modelName}\u0000${version}`, [modelName, version]]]);
+    const found = new Map<string, readonly [string, number]>([[versionKey(modelName, version), [modelName, version]]]);
     for (let p = fromPart; p < parts.length && found.size < LOOKUPS_AT_ONCE; p += 1) {
       const part = parts[p]!;
       if (part.topic !== PREDICTIONS) continue;
@@ -509,7 +509,7 @@ export class MonitoringPipeline {
           continue;
         }
         if (this.monitorIfKnown(header.modelName, header.modelVersion) !== undefined) continue;
-        const key = `${header.modelName}\u0000${header.modelVersion}`;
+        const key = versionKey(header.modelName, header.modelVersion);
         if (!found.has(key)) found.set(key, [header.modelName, header.modelVersion]);
       }
     }
@@ -558,11 +558,11 @@ export class MonitoringPipeline {
     const versions = wanted.filter(([modelName, version]) => this.monitorIfKnown(modelName, version) === undefined);
     if (versions.length === 0) return;
     const known = await this.baselines.findMany(tx, versions);
-    const monitored = versions.filter(([modelName, version]) => (known.get(`${modelName}\u0000${version}`)?.baseline.length ?? 0) > 0);
+    const monitored = versions.filter(([modelName, version]) => (known.get(versionKey(modelName, version))?.baseline.length ?? 0) > 0);
     const [policies, stored] = monitored.length === 0 ? [new Map(), new Map()] as const
       : [await this.policies.currentOf(tx, [...new Set(monitored.map(([modelName]) => modelName))]), await this.tables.rings(tx, monitored)] as const;
     for (const [modelName, version] of versions) {
-      const key = `${modelName}\u0000${version}`;
+      const key = versionKey(modelName, version);
       const found = known.get(key);
       if (!found || found.baseline.length === 0) {
         // Not registered (or its training profile not seen) yet: look again after a while, not per event.

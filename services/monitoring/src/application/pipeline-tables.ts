@@ -1,6 +1,14 @@
 import type { Sql } from '@mgov/event-store';
 import type { BatchPart } from '@mgov/messaging';
 import type { MonitorState, WindowRing } from '@mgov/monitoring-domain';
+import { versionKey } from './baselines';
+
+/** A stored ring, the policy version it was shaped by, and where its monitor stream was. */
+export interface StoredRing {
+  readonly policyVersion: number;
+  readonly ring: WindowRing;
+  readonly stream: StreamPosition | null;
+}
 
 /** The monitor stream's decider state and version, as of the same commit as the ring. */
 export interface StreamPosition {
@@ -64,6 +72,14 @@ export function pipelineTables(schema: string) {
     );
     if (jsonb.length > 0) await tx.query(`ALTER TABLE ${rings} ${jsonb.map((c) => `ALTER COLUMN ${c.column_name} TYPE json`).join(', ')}`);
   };
+  /** Several versions' stored rings at once, by `versionKey`. */
+  const storedRings = async (tx: Sql, wanted: ReadonlyArray<readonly [string, number]>): Promise<Map<string, StoredRing>> => {
+    const rows = await tx.query<{ model_name: string; version: number; policy_version: number; ring: WindowRing; stream: StreamPosition | null }>(
+      `SELECT model_name, version, policy_version, ring, stream FROM ${rings} WHERE (model_name, version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+      [wanted.map(([modelName]) => modelName), wanted.map(([, version]) => version)],
+    );
+    return new Map(rows.map((r) => [versionKey(r.model_name, r.version), { policyVersion: r.policy_version, ring: r.ring, stream: r.stream }]));
+  };
   return {
     async setup(tx: Sql): Promise<void> {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${rings} (
@@ -75,21 +91,11 @@ export function pipelineTables(schema: string) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${joins} (id int PRIMARY KEY, offsets text NOT NULL, snapshot bytea NOT NULL)`);
     },
 
-    async ring(tx: Sql, modelName: string, version: number): Promise<{ policyVersion: number; ring: WindowRing; stream: StreamPosition | null } | undefined> {
-      const [stored] = await tx.query<{ policy_version: number; ring: WindowRing; stream: StreamPosition | null }>(
-        `SELECT policy_version, ring, stream FROM ${rings} WHERE model_name = $1 AND version = $2`, [modelName, version],
-      );
-      return stored && { policyVersion: stored.policy_version, ring: stored.ring, stream: stored.stream };
+    async ring(tx: Sql, modelName: string, version: number): Promise<StoredRing | undefined> {
+      return (await storedRings(tx, [[modelName, version]])).get(versionKey(modelName, version));
     },
 
-    /** Several versions' stored rings at once, by `${modelName}\u0000${version}`. */
-    async rings(tx: Sql, wanted: ReadonlyArray<readonly [string, number]>): Promise<Map<string, { policyVersion: number; ring: WindowRing; stream: StreamPosition | null }>> {
-      const rows = await tx.query<{ model_name: string; version: number; policy_version: number; ring: WindowRing; stream: StreamPosition | null }>(
-        `SELECT model_name, version, policy_version, ring, stream FROM ${rings} WHERE (model_name, version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
-        [wanted.map(([modelName]) => modelName), wanted.map(([, version]) => version)],
-      );
-      return new Map(rows.map((r) => [`${r.model_name}\u0000${r.version}`, { policyVersion: r.policy_version, ring: r.ring, stream: r.stream }]));
-    },
+    rings: storedRings,
 
     async storeRings(tx: Sql, stored: readonly RingToStore[]): Promise<void> {
       if (stored.length === 0) return;
