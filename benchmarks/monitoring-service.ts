@@ -4,7 +4,7 @@
 // argv: databaseUrl brokers fetchThread(1|0). Over IPC: sends {kind: 'subscribed'} once consuming;
 // on {kind: 'measured'} sends {kind: 'measured', cpuSeconds, rssBefore, peakRss, peakHeap, heapLimit}
 // of the span since subscribed; on {kind: 'stop'} stops and exits.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapStatistics } from 'node:v8';
 import { attachMonitoringHost } from '../services/monitoring/test/monitoring-host';
@@ -12,9 +12,38 @@ import { attachMonitoringHost } from '../services/monitoring/test/monitoring-hos
 export type ToService = { readonly kind: 'measured' } | { readonly kind: 'stop' };
 export type FromService =
   | { readonly kind: 'subscribed' }
-  | { readonly kind: 'measured'; readonly cpuSeconds: number; readonly rssBefore: number; readonly peakRss: number; readonly peakHeap: number; readonly heapLimit: number };
+  | { readonly kind: 'measured'; readonly cpuSeconds: number; readonly mainThread: { readonly ran: number; readonly waited: number } | null;
+    readonly threads: Readonly<Record<string, number>>; readonly rssBefore: number; readonly peakRss: number; readonly peakHeap: number; readonly heapLimit: number };
 
 const send = (message: FromService) => process.send!(message);
+
+/** CPU seconds so far of each thread of this process, by Linux thread id and name; empty elsewhere. */
+function threadSeconds(): Map<string, number> {
+  const threads = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(`${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${tid}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return threads;
+}
+
+/**
+ * Seconds this process's main thread ran, and waited to run (ready, but every core busy), from
+ * Linux's scheduler statistics; null elsewhere.
+ */
+function mainThreadSchedule(): { ran: number; waited: number } | null {
+  try {
+    const [ran, waited] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { ran: ran! / 1e9, waited: waited! / 1e9 };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * BENCH_PROFILE=FILE writes a CPU profile of the service's consumption (open it in Chrome DevTools);
@@ -53,15 +82,20 @@ async function main(): Promise<void> {
   }, 50);
   const host = await attachMonitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 1000, fetchThread: fetchThread === '1' });
   const cpu = process.cpuUsage();
+  const mainBefore = mainThreadSchedule();
+  const threadsBefore = threadSeconds();
   const profiling = await startProfile();
   send({ kind: 'subscribed' });
   process.on('message', (message: ToService) => {
     void (async () => {
       if (message.kind === 'measured') {
         const used = process.cpuUsage(cpu);
+        const mainNow = mainThreadSchedule();
+        const threads = Object.fromEntries([...threadSeconds()].map(([name, seconds]) => [name, Math.round((seconds - (threadsBefore.get(name) ?? 0)) * 100) / 100]).filter(([, seconds]) => (seconds as number) > 0));
         await profiling?.stop();
         clearInterval(sampler);
-        send({ kind: 'measured', cpuSeconds: (used.user + used.system) / 1e6, rssBefore, peakRss, peakHeap, heapLimit: getHeapStatistics().heap_size_limit });
+        send({ kind: 'measured', cpuSeconds: (used.user + used.system) / 1e6, mainThread: mainNow === null || mainBefore === null ? null : { ran: mainNow.ran - mainBefore.ran, waited: mainNow.waited - mainBefore.waited },
+          threads, rssBefore, peakRss, peakHeap, heapLimit: getHeapStatistics().heap_size_limit });
       } else {
         await host.stop();
         await host.drop();

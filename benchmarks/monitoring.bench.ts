@@ -18,64 +18,20 @@
 //    ran with 100 model versions x 25 features active. Its state is bounded by design, but V8 grows
 //    its heap lazily up to its limit (printed).
 // Run: npm run bench:monitoring
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { avroCodec } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
 import { Topics } from '@mgov/messaging';
-import { profileColumns } from '@mgov/stats';
-import { engineer, monitoringHost, registerModelVersion } from '../services/monitoring/test/monitoring-host';
-import type { FromService, ToService } from './monitoring-service';
-import { benchModel, prediction, trainingRows, uniform } from './monitoring-traffic';
+import { benchKafka, consumeWithService, endOffsets, MODELS, now, setUpMonitoringBench, sleep, stopService } from './monitoring-run';
+import { prediction, uniform } from './monitoring-traffic';
 
 const EVENTS = Number(process.env.BENCH_MONITORING_EVENTS ?? 1_000_000);
-const MODELS = 100;
 const TRIALS = 30;
 const TARGETS = { rate: 50_000, ratio: 0.5, p99Ms: 1000, peakRssMb: 400 };
 const databaseUrl = process.env.MGOV_DATABASE_URL!;
 const brokers = process.env.MGOV_KAFKA_BROKERS!;
-const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-
-/** As docker-compose runs the monitoring service (deploy/test/compose.unit.spec.ts holds it there). */
-const SERVICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=16', '--max-old-space-size=192', '--heap-growing-percent=100'];
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-/** Waits for the service process's next message of a kind; fails if it exits first. */
-function serviceReplies(service: ChildProcess): <K extends FromService['kind']>(kind: K) => Promise<Extract<FromService, { kind: K }>> {
-  const received: FromService[] = [];
-  let wake: (() => void) | undefined;
-  let exited: number | null | undefined;
-  service.on('message', (message: FromService) => {
-    received.push(message);
-    wake?.();
-  });
-  service.on('exit', (code) => {
-    exited = code;
-    wake?.();
-  });
-  return async (kind) => {
-    for (;;) {
-      const at = received.findIndex((m) => m.kind === kind);
-      if (at !== -1) return received.splice(at, 1)[0] as never;
-      if (exited !== undefined) throw new Error(`the monitoring service process exited (${exited}) before '${kind}'`);
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  };
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function endOffsets(): Promise<Map<string, bigint>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  for (const topic of [Topics.predictions, Topics.outcomes]) {
-    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, BigInt(p.high));
-  }
-  await admin.disconnect();
-  return ends;
-}
+const kafka = benchKafka(brokers);
 
 /**
  * A bare kafkajs consumer of both topics in a child process with node's default flags (the service
@@ -93,46 +49,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const profile = profileColumns(trainingRows(5_000));
-  // Setting up reads no predictions: without a fetch thread, whose memory would stay with this process
-  // when it ends and count in the measured run's RSS.
-  const host = await monitoringHost({ databaseUrl, brokers, windowSize: 1000, fetchThread: false });
-  for (let i = 0; i < MODELS; i += 1) await registerModelVersion(host.bus, { modelName: benchModel(i), version: 1, profile, metrics: { accuracy: 0.8, f1: 0.8 } });
-  await registerModelVersion(host.bus, { modelName: 'bench-latency', version: 1, profile, metrics: { accuracy: 0.8 } });
-  for (;;) {
-    const known = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.monitored_versions_v1 v JOIN mgov_monitoring.dataset_profiles_v1 p ON p.dataset_version_id = v.dataset_version_ids->>0`);
-    if (Number(known[0]!.n) >= MODELS + 1) break;
-    await sleep(100);
-  }
-  await host.service.setPolicy('bench-latency', { window: { unit: 'events', size: 100, slide: 100 } }, engineer('bench'));
-  await host.stop();
-
-  const publish = spawnSync(process.execPath, ['-r', join(__dirname, '../tools/register.js'), join(__dirname, 'monitoring-publish.ts'), brokers, String(EVENTS), String(MODELS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (publish.status !== 0) throw new Error('publishing failed');
-  const published = JSON.parse(publish.stdout.trim().split('\n').pop()!) as { events: number; outcomes: number; seconds: number };
+  const { host, published } = await setUpMonitoringBench(databaseUrl, brokers, EVENTS);
   const total = published.events + published.outcomes;
-  const ends = await endOffsets();
+  const ends = await endOffsets(kafka);
 
   // The service in a process of its own, with the node flags it is deployed with (docker-compose):
   // its RSS and CPU are then its own, not the set-up's and this process's.
-  const t0 = now();
-  const service = fork(join(__dirname, 'monitoring-service.ts'), [host.databaseUrl, brokers, process.env.BENCH_FETCH_THREAD === '0' ? '0' : '1'], {
-    execArgv: [...SERVICE_NODE_FLAGS, ...(process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? []), '-r', join(__dirname, '../tools/register.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const run = await consumeWithService({
+    databaseUrl: host.databaseUrl, brokers, ends, fetchThread: process.env.BENCH_FETCH_THREAD !== '0',
+    extraFlags: process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? [],
   });
-  const fromService = serviceReplies(service);
-  await fromService('subscribed');
-  const subscribed = now();
-  for (;;) {
-    const rows = await host.db.query<{ topic: string; partition: number; next_offset: string }>(`SELECT topic, partition, next_offset FROM mgov_monitoring.pipeline_offsets_v1`);
-    const stored = new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
-    if ([...ends].every(([key, end]) => (stored.get(key) ?? 0n) >= end)) break;
-    await sleep(20);
-  }
-  const serviceSeconds = (now() - subscribed) / 1000;
-  service.send({ kind: 'measured' } satisfies ToService);
-  const measured = await fromService('measured');
+  const { measured, seconds: serviceSeconds, bootSeconds } = run;
   const serviceCpuSeconds = measured.cpuSeconds;
-  const bootSeconds = (subscribed - t0) / 1000;
   const windows = await host.db.query<{ n: string }>(`SELECT count(*) AS n FROM mgov_monitoring.events WHERE type = 'MonitoringWindowEvaluated'`).catch(() => [{ n: '?' }]);
 
   // Detection latency, with the service live.
@@ -163,8 +91,7 @@ async function main(): Promise<void> {
   }
   await client.close();
   await consumer.disconnect();
-  service.send({ kind: 'stop' } satisfies ToService);
-  await new Promise((resolve) => service.once('exit', resolve));
+  await stopService(run);
   await host.drop();
 
   // A few seconds each on a shared machine: the bare consumer runs three times, and the median run is the baseline.

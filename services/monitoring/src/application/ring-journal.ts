@@ -24,7 +24,8 @@ export class RingJournal {
   private droppedLive = new Uint8Array(256);
   /** Copies of the columns by original index (0: the ring's oldest entry at `begin`). */
   private saved: Column[];
-  private savedCount = 0;
+  /** Original entries copied so far (the first `savedCount`): `keep` has nothing to do below it. */
+  savedCount = 0;
 
   constructor(private readonly columns: readonly Column[], private readonly capacity: number) {
     this.saved = columns.map((column) => resized(column, CHUNK, 0));
