@@ -15,6 +15,8 @@ export const MODELS = 100;
 
 /** As docker-compose runs the monitoring service (deploy/test/compose.unit.spec.ts holds it there). */
 export const SERVICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=16', '--max-old-space-size=192', '--heap-growing-percent=100'];
+/** As docker-compose sets MGOV_MONITORING_HELPER_THREADS_NICE for the monitoring service (the same spec holds it there). */
+export const SERVICE_HELPER_THREADS_NICE = 10;
 
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -115,10 +117,12 @@ function machineBusySeconds(): number | null {
 export async function consumeWithService(options: {
   readonly databaseUrl: string; readonly brokers: string; readonly ends: ReadonlyMap<string, bigint>; readonly fetchThread: boolean;
   readonly extraFlags?: readonly string[]; readonly root?: string; readonly env?: NodeJS.ProcessEnv;
+  /** The service's MGOV_MONITORING_HELPER_THREADS_NICE (0: off); as deployed by default. */
+  readonly helperThreadsNice?: number;
 }): Promise<ServiceRun> {
   const root = options.root ?? join(__dirname, '..');
   const t0 = now();
-  const service = fork(join(root, 'benchmarks', 'monitoring-service.ts'), [options.databaseUrl, options.brokers, options.fetchThread ? '1' : '0'], {
+  const service = fork(join(root, 'benchmarks', 'monitoring-service.ts'), [options.databaseUrl, options.brokers, options.fetchThread ? '1' : '0', String(options.helperThreadsNice ?? SERVICE_HELPER_THREADS_NICE)], {
     execArgv: [...SERVICE_NODE_FLAGS, ...(options.extraFlags ?? []), '-r', join(root, 'tools', 'register.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...(options.env ? { env: options.env } : {}),
   });

@@ -1,7 +1,7 @@
 // Child process of benchmarks/monitoring.bench.ts: the monitoring service alone, with the node flags
 // it is deployed with, on the database the bench set up. Alone, so that its RSS and CPU are its own
 // (in the bench's process, the publisher's and the set-up's memory counted in the peak RSS).
-// argv: databaseUrl brokers fetchThread(1|0). Over IPC: sends {kind: 'subscribed'} once consuming;
+// argv: databaseUrl brokers fetchThread(1|0) helperThreadsNice. Over IPC: sends {kind: 'subscribed'} once consuming;
 // on {kind: 'measured'} sends {kind: 'measured', cpuSeconds, rssBefore, peakRss, peakHeap, heapLimit}
 // of the span since subscribed; on {kind: 'stop'} stops and exits.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
 }
 
 async function main(): Promise<void> {
-  const [databaseUrl, brokers, fetchThread] = process.argv.slice(2);
+  const [databaseUrl, brokers, fetchThread, helperThreadsNice] = process.argv.slice(2);
   let peakRss = 0;
   let peakHeap = 0;
   const rssBefore = process.memoryUsage().rss;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, rss);
     peakHeap = Math.max(peakHeap, heapUsed);
   }, 50);
-  const host = await attachMonitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 1000, fetchThread: fetchThread === '1' });
+  const host = await attachMonitoringHost({ databaseUrl: databaseUrl!, brokers: brokers!, windowSize: 1000, fetchThread: fetchThread === '1', helperThreadsNice: Number(helperThreadsNice ?? 0) });
   const cpu = process.cpuUsage();
   const mainBefore = mainThreadSchedule();
   const threadsBefore = threadSeconds();

@@ -59,4 +59,8 @@ describe('docker-compose.yml', () => {
   it('runs monitoring with the V8 flags its benchmark measured (GC on the allocating thread, a capped heap)', () => {
     expect(compose.services.monitoring.environment.NODE_FLAGS).toBe('--single-threaded-gc --max-semi-space-size=16 --max-old-space-size=192 --heap-growing-percent=100');
   });
+
+  it('runs monitoring\'s helper threads below its counting thread, as its benchmark does (benchmarks/monitoring-run.ts)', () => {
+    expect(compose.services.monitoring.environment.MGOV_MONITORING_HELPER_THREADS_NICE).toBe('10');
+  });
 });

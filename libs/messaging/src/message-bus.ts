@@ -39,6 +39,12 @@ export interface SubscriptionOptions {
    * thread and a connection; delivery semantics are the same.
    */
   readonly fetchThread?: boolean;
+  /**
+   * With `fetchThread`: the fetch thread's scheduling priority below the handler's (Linux nice,
+   * 1-19), so that a handler which is the bottleneck runs first when cores are short; the thread
+   * fetches ahead, and has slack. Unset: the same priority.
+   */
+  readonly fetchThreadNice?: number;
 }
 
 /**

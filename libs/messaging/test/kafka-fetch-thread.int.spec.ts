@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { logger } from '@mgov/telemetry';
@@ -114,6 +114,37 @@ describe('kafka fetch thread', () => {
     // And, stored, they were committed: the group's next subscription starts after them
     expect(await firstBatchOfNextSubscription(groupId, topic, 'the message published after the stop', 'm10')).toEqual(['m10']);
   }, 120_000);
+
+  it('runs its fetch thread below the handler\'s priority when asked, and still hands over every batch', async () => {
+    // Given a subscription whose fetch thread is to yield to the handler by nice 13 (a value nothing else here runs at)
+    const { topic, group } = names('thread-nice');
+    await bus.ensureTopics([topic]);
+    const niceOf = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Field 19 is nice; the fields after the command's closing parenthesis start at field 3.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const niceOfThreads = () => readdirSync('/proc/self/task').map(niceOf);
+    const before = niceOfThreads().filter((nice) => nice === 13).length;
+    const seen: string[] = [];
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      { groupId: group(), topics: [topic], fromBeginning: true, fetchThreadNice: 13, handle: async () => undefined, handleBatch: async (batch) => void seen.push(...batch.messages().map((m) => m.value.toString())) },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      // When messages are published
+      await bus.publish(topic, [{ key: 'k', value: text('a') }, { key: 'k', value: text('b') }]);
+      await waitFor(() => seen.length === 2, 30_000, 'both messages');
+
+      // Then they are handled, and one more thread of this process (the fetch thread) runs at nice 13; this one does not
+      expect(seen).toEqual(['a', 'b']);
+      expect(niceOfThreads().filter((nice) => nice === 13).length).toBe(before + 1);
+      expect(niceOf(String(process.pid))).not.toBe(13);
+    } finally {
+      await subscription.stop();
+    }
+  }, 60_000);
 
   it('stops in bounded time when a taken batch is never stored, and leaves it uncommitted: it comes again', async () => {
     // Given a handler whose store never settles, and a stop that waits a second for it

@@ -6,3 +6,4 @@ export * from './service-module';
 export * from './service-kernel';
 export * from './message-decoding';
 export * from './api-key-projection';
+export * from './helper-threads';

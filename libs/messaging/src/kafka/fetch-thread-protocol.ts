@@ -14,6 +14,8 @@ export interface FetchThreadSettings {
   readonly sessionTimeoutMs?: number;
   /** Batches handed over and not yet handled, at most: the thread fetches no further meanwhile. */
   readonly ahead: number;
+  /** The thread lowers its own scheduling priority by this much (Linux nice) when it starts. */
+  readonly nice?: number;
 }
 
 /** Thread → owner. */

@@ -10,6 +10,7 @@ import { nextOffset } from './kafka-message';
 import { groupJoined } from './kafka-subscription';
 import { fetchedOffsetOf, keepRecordBatchesInPlace } from './in-place-record-batches';
 import { packBatch } from './packed-batch';
+import { lowerThisThread } from './thread-priority';
 
 /** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
 const HEARTBEAT_WHILE_WAITING_MS = 1_000;
@@ -27,6 +28,7 @@ const settings = workerData as FetchThreadSettings;
 const port = parentPort!;
 const log = logger('messaging.kafka.fetch-thread').child({ clientId: settings.clientId, groupId: settings.groupId });
 const send = (message: FromFetchThread, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+if (settings.nice && !lowerThisThread(settings.nice)) log.warn({ nice: settings.nice }, 'could not lower the fetch thread\'s priority; it runs at the handler\'s');
 
 const kafka = new Kafka({
   clientId: settings.clientId,

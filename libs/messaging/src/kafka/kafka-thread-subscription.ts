@@ -71,7 +71,7 @@ interface FetchThread {
  * is replaced; what it fetched and did not commit comes again (at least once).
  */
 export async function kafkaThreadSubscription(
-  kafka: Omit<FetchThreadSettings, 'groupId' | 'topics' | 'fromBeginning' | 'ahead'>,
+  kafka: Omit<FetchThreadSettings, 'groupId' | 'topics' | 'fromBeginning' | 'ahead' | 'nice'>,
   options: SubscriptionOptions & { readonly handleBatch: NonNullable<SubscriptionOptions['handleBatch']> },
   settings: {
     readonly retryBackoffMs: number;
@@ -84,7 +84,10 @@ export async function kafkaThreadSubscription(
 ): Promise<Subscription> {
   const log = settings.log.child({ groupId: options.groupId, fetchThread: true });
   const stopping = new AbortController();
-  const data: FetchThreadSettings = { ...kafka, groupId: options.groupId, topics: [...options.topics], fromBeginning: options.fromBeginning ?? false, ahead: AHEAD };
+  const data: FetchThreadSettings = {
+    ...kafka, groupId: options.groupId, topics: [...options.topics], fromBeginning: options.fromBeginning ?? false, ahead: AHEAD,
+    ...(options.fetchThreadNice ? { nice: options.fetchThreadNice } : {}),
+  };
   const waiting: Fetched[] = [];
   /** Batches handed over and to be handed over again (a failure), oldest first: before any waiting. */
   const again: Handing[] = [];

@@ -30,6 +30,8 @@ export interface MonitoringOptions {
   readonly joinCheckpointMs?: number;
   /** Kafka: fetch on a thread of its own (default on; see PipelineOptions.fetchThread). */
   readonly fetchThread?: boolean;
+  /** The process's other threads yield to the pipeline's by this much (Linux nice; see PipelineOptions.helperThreadsNice). */
+  readonly helperThreadsNice?: number;
 }
 
 
@@ -66,6 +68,7 @@ export class MonitoringService {
       maxFutureSkewMs: options.maxFutureSkewMs,
       joinCheckpointMs: options.joinCheckpointMs,
       fetchThread: options.fetchThread,
+      helperThreadsNice: options.helperThreadsNice,
     });
     this.module = {
       readModels: [this.alerts, this.windows],

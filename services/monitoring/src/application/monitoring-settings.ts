@@ -7,16 +7,19 @@ export const MONITORING_ENV = {
   allowedLatenessMs: 'MGOV_MONITORING_ALLOWED_LATENESS_MS',
   maxFutureSkewMs: 'MGOV_MONITORING_MAX_FUTURE_SKEW_MS',
   joinCheckpointMs: 'MGOV_MONITORING_JOIN_CHECKPOINT_MS',
+  helperThreadsNice: 'MGOV_MONITORING_HELPER_THREADS_NICE',
 } as const;
 export const MONITORING_FETCH_THREAD_ENV = 'MGOV_MONITORING_FETCH_THREAD';
 
 export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.ProcessEnv = process.env): MonitoringOptions {
-  const read = (key: keyof typeof MONITORING_ENV, min: number): number | undefined => {
+  const read = (key: keyof typeof MONITORING_ENV, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
     const name = MONITORING_ENV[key];
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return undefined;
     const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new Error(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(raw)}`);
+    }
     return value;
   };
   const fetchThread = env[MONITORING_FETCH_THREAD_ENV]?.trim();
@@ -25,5 +28,6 @@ export function monitoringOptionsFromEnv(windowSize: number, env: NodeJS.Process
   }
   return { windowSize, outcomeHorizonMs: read('outcomeHorizonMs', 1), maxAwaitingLabels: read('maxAwaitingLabels', 1), allowedLatenessMs: read('allowedLatenessMs', 0),
     maxFutureSkewMs: read('maxFutureSkewMs', 0), joinCheckpointMs: read('joinCheckpointMs', 0), fetchThread: fetchThread !== 'false',
+    helperThreadsNice: read('helperThreadsNice', 0, 19),
   };
 }
