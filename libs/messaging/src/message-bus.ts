@@ -36,7 +36,9 @@ export interface SubscriptionOptions {
    * With `handleBatch`, for a service's heaviest consumer: adapters that can (Kafka) fetch and decode
    * on a thread of their own, ahead of the handler, so fetching overlaps handling. Batches fetched
    * meanwhile come to the handler together (several partitions, each in offset order). It costs a
-   * thread and a connection; delivery semantics are the same.
+   * thread and a connection; delivery semantics are the same. A batch's memory goes back to the
+   * thread once the batch is handled (or stored, when taken): a message read after that throws, so
+   * a handler copies what it keeps.
    */
   readonly fetchThread?: boolean;
   /**

@@ -5,7 +5,7 @@ import { logger } from '@mgov/telemetry';
 // Test code only: the infra→test tag rule is meant for production code (see README).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { waitFor } from '@mgov/testing';
-import { kafkaBus } from '../src';
+import { kafkaBus, type ReceivedMessage } from '../src';
 import { kafkaThreadSubscription } from '../src/kafka/kafka-thread-subscription';
 import { names, requireKafkaBrokers, text, unique } from './bus-fixtures';
 import { crashMarker } from './fetch-thread-crash-marker';
@@ -145,6 +145,41 @@ describe('kafka fetch thread', () => {
       await subscription.stop();
     }
   }, 60_000);
+
+  it('gives each batch\'s memory back to the thread once handled: later batches arrive whole, a message kept past its batch refuses to be read', async () => {
+    // Given a handler that keeps the first message it is handed
+    const { topic, group } = names('thread-memory');
+    await bus.ensureTopics([topic]);
+    const seen: string[] = [];
+    let kept: ReceivedMessage | undefined;
+    const subscription = await kafkaThreadSubscription(
+      { clientId, brokers, logLevel: logLevel.NOTHING },
+      {
+        groupId: group(), topics: [topic], fromBeginning: true, handle: async () => undefined,
+        handleBatch: async (batch) => {
+          const messages = batch.messages();
+          kept ??= messages[0];
+          seen.push(...messages.map((m) => m.value.toString()));
+        },
+      },
+      { retryBackoffMs: 50, log: logger('messaging.test') },
+    );
+    try {
+      // When batches follow one another, each published once the one before was handled
+      for (const [i, value] of ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'].entries()) {
+        await bus.publish(topic, [{ key: 'k', value: text(value.repeat(1000)) }]);
+        await waitFor(() => seen.length === i + 1, 30_000, value);
+      }
+
+      // Then every one arrived whole, in buffers the thread packed again and again
+      expect(seen.map((v) => v.slice(0, 6))).toEqual(['firstf', 'second', 'thirdt', 'fourth', 'fifthf', 'sixths']);
+      expect(seen.every((v, i) => v.length === ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i]!.length * 1000)).toBe(true);
+      // And the message kept past its batch says it was, rather than reading as empty
+      expect(() => kept!.value).toThrow(/read after its batch was handled/);
+    } finally {
+      await subscription.stop();
+    }
+  }, 90_000);
 
   it('stops in bounded time when a taken batch is never stored, and leaves it uncommitted: it comes again', async () => {
     // Given a handler whose store never settles, and a stop that waits a second for it

@@ -25,5 +25,5 @@ export type FromFetchThread =
   | { readonly kind: 'batch'; readonly id: number; readonly batch: PackedBatch }
   | { readonly kind: 'stopped' };
 
-/** Owner → thread: a batch was handled (commit it), or stop. */
-export type ToFetchThread = { readonly kind: 'handled'; readonly id: number } | { readonly kind: 'stop' };
+/** Owner → thread: a batch was handled (commit it; its buffer comes back with it, to be reused), or stop. */
+export type ToFetchThread = { readonly kind: 'handled'; readonly id: number; readonly memory?: ArrayBuffer } | { readonly kind: 'stop' };

@@ -11,6 +11,7 @@ import { groupJoined } from './kafka-subscription';
 import { fetchedOffsetOf, keepRecordBatchesInPlace } from './in-place-record-batches';
 import { packBatch } from './packed-batch';
 import { lowerThisThread } from './thread-priority';
+import { BatchMemory } from './batch-memory';
 
 /** While waiting for the owner, the consumer heartbeats this often, so a slow batch does not cost the partitions. */
 const HEARTBEAT_WHILE_WAITING_MS = 1_000;
@@ -49,6 +50,9 @@ let nextId = 0;
 let stopping = false;
 let wake: (() => void) | undefined;
 let commits: Promise<unknown> = Promise.resolve();
+/** As many buffers as batches may be out at once: each comes back when its batch is handled. */
+const memory = new BatchMemory(settings.ahead);
+const memoryOf = (bytes: number) => memory.take(bytes);
 
 const waitForOwner = (ms: number) => new Promise<void>((resolve) => {
   const timer = setTimeout(done, ms);
@@ -62,6 +66,7 @@ const waitForOwner = (ms: number) => new Promise<void>((resolve) => {
 
 port.on('message', (message: ToFetchThread) => {
   if (message.kind === 'handled') {
+    if (message.memory) memory.giveBack(message.memory);
     const commit = unhandled.get(message.id);
     unhandled.delete(message.id);
     // In the order the owner handled them (it handles one batch at a time).
@@ -91,12 +96,15 @@ async function start(): Promise<void> {
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({ batch, heartbeat }) => {
       if (stopping || batch.messages.length === 0) return;
-      const packed = packBatch(batch.topic, batch.partition, batch.messages, fetchedOffsetOf(batch));
+      const packed = packBatch(batch.topic, batch.partition, batch.messages, fetchedOffsetOf(batch), memoryOf);
       // Nothing at or after the fetched offset (records of a batch kept in place, below it): kafkajs moves on past it.
-      if (packed.count === 0) return;
+      if (packed.count === 0) {
+        memory.giveBack(packed.memory);
+        return;
+      }
       const id = (nextId += 1);
       unhandled.set(id, { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[batch.messages.length - 1]!.offset) });
-      send({ kind: 'batch', id, batch: packed }, [packed.bytes]);
+      send({ kind: 'batch', id, batch: packed }, [packed.memory]);
       // Returning lets kafkajs fetch the next batch while the owner handles this one; beyond `ahead`, wait.
       while (!stopping && unhandled.size >= settings.ahead) {
         await waitForOwner(HEARTBEAT_WHILE_WAITING_MS);

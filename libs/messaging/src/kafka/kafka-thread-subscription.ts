@@ -166,19 +166,26 @@ export async function kafkaThreadSubscription(
         continue;
       }
       if (unstored.length >= MAX_UNSTORED) {
+        const t = performance.now();
         await unstored[0]!.settled;
+        (globalThis as any).W_STORE = ((globalThis as any).W_STORE ?? 0) + performance.now() - t;
         continue;
       }
       const next = again.shift() ?? takeWaiting();
       if (next === undefined) {
         if (unstored.length === 0) return;
         // Whichever comes first: the oldest settled, or a batch to hand over.
+        const t = performance.now();
         await Promise.race([unstored[0]!.settled, new Promise<void>((resolve) => (arrived = resolve))]);
+        (globalThis as any).W_RACE = ((globalThis as any).W_RACE ?? 0) + performance.now() - t;
         arrived = undefined;
         continue;
       }
       try {
+        const t = performance.now();
         const taken = await options.handleBatch(next.received);
+        (globalThis as any).W_HANDLE = ((globalThis as any).W_HANDLE ?? 0) + performance.now() - t;
+        (globalThis as any).W_N = ((globalThis as any).W_N ?? 0) + 1;
         failures = 0;
         if (!taken && unstored.length === 0) {
           // Handled whole: committed at once, as a rebalance redelivers what is not.
@@ -235,9 +242,14 @@ export async function kafkaThreadSubscription(
     return { taken, received: batchOfParts(taken.map(({ batch }) => packedPart(batch))) };
   }
 
-  /** Each fetched batch of a handled (and stored) batch to its thread, which commits it. */
+  /**
+   * Each fetched batch of a handled (and stored) batch to its thread, which commits it, with its
+   * buffer, which the thread packs a later batch into (see BatchMemory): the handler is done with it.
+   */
   function acknowledge({ taken }: Handing): void {
-    for (const { thread, id } of taken) if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id } satisfies ToFetchThread);
+    for (const { thread, id, batch } of taken) {
+      if (!thread.exited) thread.worker.postMessage({ kind: 'handled', id, memory: batch.memory } satisfies ToFetchThread, [batch.memory]);
+    }
   }
 
   const backoff = (attempt: number) => backoffMs(attempt, settings.retryBackoffMs);
@@ -254,6 +266,8 @@ export async function kafkaThreadSubscription(
   return {
     stop() {
       stopped ??= (async () => {
+        const g = globalThis as any;
+        console.error('WAITS', JSON.stringify({ store: g.W_STORE, race: g.W_RACE, handle: g.W_HANDLE, n: g.W_N }));
         stopping.abort();
         // The batch in hand finishes (and is committed); batches not begun are left to the group.
         const stopTimeoutMs = settings.stopTimeoutMs ?? STOP_TIMEOUT_MS;

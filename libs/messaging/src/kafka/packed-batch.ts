@@ -3,19 +3,24 @@ import type { ReceivedMessage } from '../message-bus';
 import type { BatchPart } from '../received-batch';
 import { encodeHeaders, inPlaceRecordsOf, readHeaders, readRecords, type RecordFields } from './in-place-record-batches';
 
-/** Fields per message in a packed batch's index: value, key and headers (Kafka's record encoding), each as [start, end) in `bytes`. */
+/** Fields per message in a packed batch's index: value, key and headers (Kafka's record encoding), each as [start, end) in `memory`. */
 const FIELDS = 6;
+/** Bytes per message before the records: its offset (8) and its index (FIELDS × 4). */
+const INDEX_BYTES = 8 + FIELDS * 4;
 
 /**
- * One partition's fetched messages as a fetch thread hands them over: every value, key and header
- * back to back in one buffer (transferred, not copied, between threads) with an index of where each
- * is. Structured-cloning a kafkajs batch instead costs an object graph per message on both sides.
+ * One partition's fetched messages as a fetch thread hands them over: in one buffer (transferred,
+ * not copied, between threads, and given back to be reused once handled), each message's offset,
+ * then where its value, key and headers are, then every value, key and header back to back.
+ * Structured-cloning a kafkajs batch instead costs an object graph per message on both sides.
  */
 export interface PackedBatch {
   readonly topic: string;
   readonly partition: number;
   readonly count: number;
-  readonly bytes: ArrayBuffer;
+  /** Everything below lies in it (it may be longer than what the batch uses: a reused buffer). */
+  readonly memory: ArrayBuffer;
+  /** Views of `memory`. */
   readonly index: Uint32Array;
   readonly offsets: BigInt64Array;
 }
@@ -35,11 +40,14 @@ function encodedHeaders(headers: IHeaders | undefined): Buffer | null {
 }
 
 /**
- * One partition's fetched messages packed: a batch kafkajs decoded is copied message by message; a
- * batch kept in place (in-place-record-batches) is copied whole and indexed where its records lie,
- * from the fetched offset `from` on (the records before it were not asked for).
+ * One partition's fetched messages packed into a buffer of `memoryOf` (one of at least the bytes
+ * asked for): a batch kafkajs decoded is copied message by message; a batch kept in place
+ * (in-place-record-batches) is copied whole and indexed where its records lie, from the fetched
+ * offset `from` on (the records before it were not asked for).
  */
-export function packBatch(topic: string, partition: number, messages: readonly KafkaMessage[], from = 0n): PackedBatch {
+export function packBatch(
+  topic: string, partition: number, messages: readonly KafkaMessage[], from = 0n, memoryOf: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes),
+): PackedBatch {
   let size = 0;
   let capacity = 0;
   const headers = new Array<Buffer | null>(messages.length);
@@ -56,11 +64,11 @@ export function packBatch(topic: string, partition: number, messages: readonly K
     size += (message.value?.length ?? 0) + (message.key?.length ?? 0) + (encoded?.length ?? 0);
     capacity += 1;
   }
-  const bytes = new ArrayBuffer(size);
-  const out = Buffer.from(bytes);
-  let index = new Uint32Array(capacity * FIELDS);
-  let offsets = new BigInt64Array(capacity);
-  let at = 0;
+  const memory = memoryOf(capacity * INDEX_BYTES + size);
+  const out = Buffer.from(memory);
+  const offsets = new BigInt64Array(memory, 0, capacity);
+  const index = new Uint32Array(memory, capacity * 8, capacity * FIELDS);
+  let at = capacity * INDEX_BYTES;
   let count = 0;
   const put = (source: Buffer | null | undefined, field: number) => {
     index[field] = at;
@@ -93,11 +101,18 @@ export function packBatch(topic: string, partition: number, messages: readonly K
     put(headers[i], count * FIELDS + 4);
     count += 1;
   }
-  if (count < capacity) {
-    index = index.slice(0, count * FIELDS);
-    offsets = offsets.slice(0, count);
+  // Records before `from` take room in the index they do not use.
+  return { topic, partition, count, memory, index: index.subarray(0, count * FIELDS), offsets: offsets.subarray(0, count) };
+}
+
+/**
+ * Once its batch is handled, the buffer goes back to the fetch thread (detached here, its length
+ * 0): a message read after that is a handler's mistake, and would otherwise read as empty.
+ */
+function usable(batch: PackedBatch): void {
+  if (batch.memory.byteLength === 0) {
+    throw new Error(`a message of ${batch.topic}/${batch.partition} was read after its batch was handled: its buffer is reused; copy what a handler keeps`);
   }
-  return { topic, partition, count, bytes, index, offsets };
 }
 
 /**
@@ -113,6 +128,7 @@ class PackedMessage implements ReceivedMessage {
   constructor(private readonly batch: PackedBatch, private readonly buffer: Buffer, private readonly i: number) {}
 
   get value(): Buffer {
+    usable(this.batch);
     const at = this.i * FIELDS;
     return this.buffer.subarray(this.batch.index[at]!, this.batch.index[at + 1]!);
   }
@@ -126,10 +142,12 @@ class PackedMessage implements ReceivedMessage {
   }
 
   get offset(): string {
+    usable(this.batch);
     return this.batch.offsets[this.i]!.toString();
   }
 
   get key(): string {
+    usable(this.batch);
     const at = this.i * FIELDS + 2;
     return (this.decodedKey ??= this.buffer.toString('utf8', this.batch.index[at]!, this.batch.index[at + 1]!));
   }
@@ -139,6 +157,7 @@ class PackedMessage implements ReceivedMessage {
   }
 
   private readHeaders(): Record<string, string> {
+    usable(this.batch);
     const at = this.i * FIELDS + 4;
     return readHeaders(this.buffer, this.batch.index[at]!, this.batch.index[at + 1]!);
   }
@@ -159,7 +178,7 @@ class PackedPart implements BatchPart {
     this.topic = batch.topic;
     this.partition = batch.partition;
     this.count = batch.count;
-    this.buffer = Buffer.from(batch.bytes);
+    this.buffer = Buffer.from(batch.memory);
   }
 
   offset(i: number): bigint {
@@ -167,6 +186,8 @@ class PackedPart implements BatchPart {
   }
 
   valueBytes(): Buffer {
+    // Not checked here (per message, on the hot path): after the batch, this buffer is empty and
+    // the index holds nothing, so a read finds no message rather than another batch's.
     return this.buffer;
   }
 

@@ -46,7 +46,7 @@ describe('a packed batch (what a fetch thread hands over)', () => {
 
     // Then the packed batch still holds the message, in its one transferable buffer
     expect(unpacked(packed)[0]!.value.toString()).toBe('prediction');
-    expect(packed.bytes.byteLength).toBe('prediction'.length);
+    expect(packed.memory.byteLength).toBe(32 + 'prediction'.length);
   });
 
   it('lets a handler read every value in place, in the one buffer, with its offset', () => {
@@ -62,6 +62,28 @@ describe('a packed batch (what a fetch thread hands over)', () => {
     expect([0, 1, 2].map((i) => part.offset(i))).toEqual([10n, 11n, 12n]);
     expect([part.topic, part.partition, part.count]).toEqual(['t', 2, 3]);
     expect(part.valueBytes(0)).toBe(part.valueBytes(2));
+  });
+
+  it('packs into the buffer it is given (a reused one, longer than needed), and refuses reads once that buffer went back', () => {
+    // Given a batch packed into a 1 KiB buffer handed in, and a message of it kept by a handler
+    const given = new ArrayBuffer(1024);
+    const packed = packBatch('t', 4, [message('7', { key: Buffer.from('k'), value: Buffer.from('kept') })], 0n, (bytes) => {
+      expect(bytes).toBeLessThanOrEqual(given.byteLength);
+      return given;
+    });
+    const part = packedPart(packed);
+    const kept = batchOfParts([part]).messages()[0]!;
+    expect(packed.memory).toBe(given);
+    expect([kept.value.toString(), kept.key, kept.offset]).toEqual(['kept', 'k', '7']);
+
+    // When the buffer goes back to the fetch thread (transferred: detached here)
+    structuredClone(packed.memory, { transfer: [packed.memory] });
+
+    // Then reading the kept message says why, instead of reading as empty
+    expect(() => kept.value).toThrow(/read after its batch was handled/);
+    expect(() => kept.key).toThrow(/copy what a handler keeps/);
+    expect(() => part.message(0).value).toThrow(/t\/4/);
+    expect(part.valueBytes(0).length).toBe(0);
   });
 
   it('packs an empty batch', () => {
