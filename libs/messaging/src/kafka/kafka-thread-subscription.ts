@@ -166,26 +166,19 @@ export async function kafkaThreadSubscription(
         continue;
       }
       if (unstored.length >= MAX_UNSTORED) {
-        const t = performance.now();
         await unstored[0]!.settled;
-        (globalThis as any).W_STORE = ((globalThis as any).W_STORE ?? 0) + performance.now() - t;
         continue;
       }
       const next = again.shift() ?? takeWaiting();
       if (next === undefined) {
         if (unstored.length === 0) return;
         // Whichever comes first: the oldest settled, or a batch to hand over.
-        const t = performance.now();
         await Promise.race([unstored[0]!.settled, new Promise<void>((resolve) => (arrived = resolve))]);
-        (globalThis as any).W_RACE = ((globalThis as any).W_RACE ?? 0) + performance.now() - t;
         arrived = undefined;
         continue;
       }
       try {
-        const t = performance.now();
         const taken = await options.handleBatch(next.received);
-        (globalThis as any).W_HANDLE = ((globalThis as any).W_HANDLE ?? 0) + performance.now() - t;
-        (globalThis as any).W_N = ((globalThis as any).W_N ?? 0) + 1;
         failures = 0;
         if (!taken && unstored.length === 0) {
           // Handled whole: committed at once, as a rebalance redelivers what is not.
@@ -266,8 +259,6 @@ export async function kafkaThreadSubscription(
   return {
     stop() {
       stopped ??= (async () => {
-        const g = globalThis as any;
-        console.error('WAITS', JSON.stringify({ store: g.W_STORE, race: g.W_RACE, handle: g.W_HANDLE, n: g.W_N }));
         stopping.abort();
         // The batch in hand finishes (and is committed); batches not begun are left to the group.
         const stopTimeoutMs = settings.stopTimeoutMs ?? STOP_TIMEOUT_MS;
