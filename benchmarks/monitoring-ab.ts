@@ -6,7 +6,8 @@
 // per checkout the medians and the rate's ratio to the first checkout's.
 // Run: npm run bench:monitoring-ab -- CHECKOUT... [--rounds N] (a checkout: a directory with this
 // repository's sources and node_modules, e.g. `git worktree add /tmp/base HEAD~1` and a symlink;
-// `DIR::FLAGS` runs its service with node flags added to the deployment's, e.g. `.::--v8-pool-size=1`).
+// `DIR::FLAGS` runs its service with node flags added to the deployment's, e.g. `.::--v8-pool-size=1`;
+// `DIR::FLAGS::N` with MGOV_MONITORING_HELPER_THREADS_NICE=N instead of the deployment's, e.g. `.::::0`).
 // BENCH_THREADS=1 also prints each run's CPU seconds by thread of the service's process.
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -88,8 +89,11 @@ async function main(): Promise<void> {
       const database = `ab_${round}_${c}`;
       await admin(`CREATE DATABASE ${database} TEMPLATE ${template}`);
       await rewindGroups();
-      const [dir, flags = ''] = root.split('::');
-      const run = await consumeWithService({ databaseUrl: withDatabase(database), brokers, ends, fetchThread: true, root: resolve(dir!), extraFlags: flags.split(' ').filter(Boolean) });
+      const [dir, flags = '', nice] = root.split('::');
+      const run = await consumeWithService({
+        databaseUrl: withDatabase(database), brokers, ends, fetchThread: true, root: resolve(dir!), extraFlags: flags.split(' ').filter(Boolean),
+        ...(nice === undefined ? {} : { helperThreadsNice: Number(nice) }),
+      });
       await stopService(run);
       await admin(`DROP DATABASE ${database} WITH (FORCE)`);
       const rate = total / run.seconds;
