@@ -27,7 +27,7 @@ export class BatchMemory {
 
   /** A buffer back from the owner (its batch handled): taken again by a later batch. */
   giveBack(memory: ArrayBuffer): void {
-    // Detached (it was transferred again), or not one of ours.
+    // Detached: it was transferred on again, and is not this thread's to reuse.
     if (memory.byteLength === 0) return;
     this.spare.push(memory);
     if (this.spare.length <= this.maxSpare) return;
@@ -36,7 +36,7 @@ export class BatchMemory {
     this.spare.splice(smallest, 1);
   }
 
-  /** Spare buffers held (for specs and gauges). */
+  /** Spare buffers held (for specs). */
   get spareCount(): number {
     return this.spare.length;
   }
