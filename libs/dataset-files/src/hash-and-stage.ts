@@ -74,12 +74,16 @@ async function fsyncFile(path: string): Promise<void> {
 export async function hashAndStage(source: ContentSource, options: StageOptions): Promise<StagedContent> {
   const tempPath = join(options.tempDir, `.staging-${randomUUID()}`);
   const counter = meter(options.maxBytes);
+  const file = createWriteStream(tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
   try {
-    await pipeline([sourceStream(source), counter, ...(options.through ?? []), createWriteStream(tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })]);
+    await pipeline([sourceStream(source), counter, ...(options.through ?? []), file]);
     // Durable before the caller's rename publishes it under its hash.
     await fsyncFile(tempPath);
     return { ...counter.result(), tempPath };
   } catch (error) {
+    // The pipeline may reject while the file is still being opened (a refusal in the first chunk):
+    // removed before the open completes, the file would be created after, and left behind.
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
     await rm(tempPath, { force: true });
     throw asDatasetFileError(error, typeof source === 'string' ? source : 'the upload');
   }
