@@ -1,4 +1,5 @@
 import { MISSING as MISSING_CATEGORY, type Observation, UNSEEN as UNSEEN_CATEGORY, type WindowLayout } from '@mgov/monitoring-domain';
+import { NumericMapTemplate } from './numeric-map-template';
 
 // Read once. Compiled to CommonJS, every use of an import is a property of the module it comes
 // from, and through the domain's index that property is a getter calling another getter: in the
@@ -54,6 +55,8 @@ interface FeatureNames {
   readonly index: ReadonlyMap<string, number>;
   /** Map position → layout index last found there (-1: none yet). */
   readonly order: Int32Array;
+  /** The last map of this family read the long way (used for numeric features). */
+  readonly template: NumericMapTemplate;
 }
 
 /** A layout's feature names as bytes, matched against map keys without decoding them. */
@@ -66,7 +69,10 @@ export interface LayoutKeys {
 
 function featureNames(names: readonly string[]): FeatureNames {
   // A few more positions than features: a client may also send features the layout does not have.
-  return { names: names.map((name) => Buffer.from(name, 'utf8')), index: new Map(names.map((name, i) => [name, i])), order: new Int32Array(names.length * 2 + 8).fill(-1) };
+  return {
+    names: names.map((name) => Buffer.from(name, 'utf8')), index: new Map(names.map((name, i) => [name, i])),
+    order: new Int32Array(names.length * 2 + 8).fill(-1), template: new NumericMapTemplate(),
+  };
 }
 
 export function layoutKeys(layout: WindowLayout): LayoutKeys {
@@ -311,6 +317,17 @@ export class PredictionReader {
   }
 
   private numericFeatures(keys: LayoutKeys | null, into: Observation | null): void {
+    const at = this.pos;
+    // Learnt and used only while counting: a message only checked has nowhere to put its values.
+    const template = keys !== null && into !== null ? keys.numeric.template : null;
+    if (template !== null) {
+      const length = template.readIfSame(this.view, this.viewOffset, this.bytes, at, this.end, into!.numeric);
+      if (length >= 0) {
+        this.pos = at + length;
+        return;
+      }
+      template.startLearning();
+    }
     let position = 0;
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
       for (let n = 0; n < count; n += 1, position += 1) {
@@ -322,14 +339,19 @@ export class PredictionReader {
           const pos = this.pos;
           if (pos + 8 > this.end) throw this.malformed('truncated buffer');
           this.pos = pos + 8;
+          template?.learned(pos - at, index);
           if (index >= 0 && into !== null) {
             const value = this.view.getFloat64(this.viewOffset + pos, true);
             into.numeric[index] = Number.isFinite(value) ? value : Number.NaN;
           }
         } else if (branch !== 0) throw this.malformed(`invalid union branch ${branch}`);
-        else if (index >= 0 && into !== null) into.numeric[index] = Number.NaN;
+        else if (index >= 0 && into !== null) {
+          template?.learned(-1, index);
+          into.numeric[index] = Number.NaN;
+        }
       }
     }
+    template?.learnedMap(this.bytes, at, this.pos);
   }
 
   private categoricalFeatures(keys: LayoutKeys | null, into: Observation | null): void {
