@@ -1,4 +1,5 @@
 import { MISSING as MISSING_CATEGORY, type Observation, UNSEEN as UNSEEN_CATEGORY, type WindowLayout } from '@mgov/monitoring-domain';
+import { CategoricalMapTemplate } from './categorical-map-template';
 import { NumericMapTemplate } from './numeric-map-template';
 
 // Read once. Compiled to CommonJS, every use of an import is a property of the module it comes
@@ -55,8 +56,6 @@ interface FeatureNames {
   readonly index: ReadonlyMap<string, number>;
   /** Map position → layout index last found there (-1: none yet). */
   readonly order: Int32Array;
-  /** The last map of this family read the long way (used for numeric features). */
-  readonly template: NumericMapTemplate;
 }
 
 /** A layout's feature names as bytes, matched against map keys without decoding them. */
@@ -65,14 +64,14 @@ export interface LayoutKeys {
   readonly categorical: FeatureNames;
   /** Per categorical feature: its categories, to find a value's index without decoding it. */
   readonly categories: readonly CategoryTable[];
+  /** The last maps of each family read the long way, which the next message's likely repeat. */
+  readonly numericTemplate: NumericMapTemplate;
+  readonly categoricalTemplate: CategoricalMapTemplate;
 }
 
 function featureNames(names: readonly string[]): FeatureNames {
   // A few more positions than features: a client may also send features the layout does not have.
-  return {
-    names: names.map((name) => Buffer.from(name, 'utf8')), index: new Map(names.map((name, i) => [name, i])),
-    order: new Int32Array(names.length * 2 + 8).fill(-1), template: new NumericMapTemplate(),
-  };
+  return { names: names.map((name) => Buffer.from(name, 'utf8')), index: new Map(names.map((name, i) => [name, i])), order: new Int32Array(names.length * 2 + 8).fill(-1) };
 }
 
 export function layoutKeys(layout: WindowLayout): LayoutKeys {
@@ -80,6 +79,7 @@ export function layoutKeys(layout: WindowLayout): LayoutKeys {
     numeric: featureNames(layout.numeric.map((f) => f.name)),
     categorical: featureNames(layout.categorical.map((f) => f.name)),
     categories: layout.categorical.map((f) => categoryTable(f.categories)),
+    numericTemplate: new NumericMapTemplate(), categoricalTemplate: new CategoricalMapTemplate(),
   };
 }
 
@@ -319,7 +319,7 @@ export class PredictionReader {
   private numericFeatures(keys: LayoutKeys | null, into: Observation | null): void {
     const at = this.pos;
     // Learnt and used only while counting: a message only checked has nowhere to put its values.
-    const template = keys !== null && into !== null ? keys.numeric.template : null;
+    const template = keys !== null && into !== null ? keys.numericTemplate : null;
     if (template !== null) {
       const length = template.readIfSame(this.view, this.viewOffset, this.bytes, at, this.end, into!.numeric);
       if (length >= 0) {
@@ -355,34 +355,83 @@ export class PredictionReader {
   }
 
   private categoricalFeatures(keys: LayoutKeys | null, into: Observation | null): void {
+    const at = this.pos;
+    const template = keys !== null && into !== null ? keys.categoricalTemplate : null;
+    if (template !== null) {
+      if (this.categoriesLikeTemplate(template, keys!, into!)) return;
+      // Entries read before the mismatch are read again.
+      into!.category.fill(MISSING);
+      for (let i = 0; i < into!.unseen.length; i += 1) into!.unseen[i] = '';
+      template.startLearning();
+    }
     let position = 0;
+    let blocks = 0;
     for (let count = this.blockCount(); count > 0; count = this.blockCount()) {
+      blocks += 1;
       for (let n = 0; n < count; n += 1, position += 1) {
+        const entryStart = this.pos;
         const keyEnd = this.skipString();
         const index = keys === null ? -1 : this.match(keyEnd - this.lastLength, keyEnd, keys.categorical, position);
         const branch = this.long();
+        template?.learned(entryStart - at, this.pos - at, index, branch === 1);
         if (branch === 1) {
           const end = this.skipString();
-          if (index >= 0 && into !== null) {
-            const start = end - this.lastLength;
-            const known = this.knownCategory(keys!.categories[index]!, start, end);
-            if (known !== -1) {
-              into.category[index] = known;
-              into.unseen[index] = '';
-            } else {
-              // Not a training category: decoded, then blank (missing) or unseen.
-              const value = this.strings.get(this.bytes, start, end);
-              const category = value.trim() === '' ? MISSING : UNSEEN;
-              into.category[index] = category;
-              into.unseen[index] = category === UNSEEN ? value : '';
-            }
-          }
+          if (index >= 0 && into !== null) this.category(keys!, index, end - this.lastLength, end, into);
         } else if (branch !== 0) throw this.malformed(`invalid union branch ${branch}`);
         else if (index >= 0 && into !== null) {
           into.category[index] = MISSING;
           into.unseen[index] = '';
         }
       }
+    }
+    template?.learnedMap(this.bytes, at, this.pos, blocks);
+  }
+
+  /**
+   * Reads the categorical map as its template says it is laid out, if it is (true); false at the
+   * first difference, with entries before it already read. Values are read as the long way reads them.
+   */
+  private categoriesLikeTemplate(template: CategoricalMapTemplate, keys: LayoutKeys, into: Observation): boolean {
+    const entries = template.entries;
+    const bytes = this.bytes;
+    const end = this.end;
+    let pos = this.pos;
+    if (entries < 0 || pos >= end || bytes[pos] !== template.countByte) return false;
+    pos += 1;
+    for (let e = 0; e < entries; e += 1) {
+      pos = template.prefixEnd(this.view, this.viewOffset, bytes, pos, end, e);
+      if (pos < 0) return false;
+      const index = template.indexOf(e);
+      if (template.hasValue(e)) {
+        // A length in one byte and not negative, as the values of the template were; else the long way.
+        const first = pos < end ? bytes[pos]! : 0x80;
+        if (first >= 0x80 || (first & 1) === 1) return false;
+        const start = pos + 1;
+        pos = start + (first >>> 1);
+        if (pos > end) return false;
+        if (index >= 0) this.category(keys, index, start, pos, into);
+      } else if (index >= 0) {
+        into.category[index] = MISSING;
+        into.unseen[index] = '';
+      }
+    }
+    if (pos >= end || bytes[pos] !== 0) return false;
+    this.pos = pos + 1;
+    return true;
+  }
+
+  /** The value at `bytes[start, end)` of categorical feature `index`: its category, or blank (missing), or unseen. */
+  private category(keys: LayoutKeys, index: number, start: number, end: number, into: Observation): void {
+    const known = this.knownCategory(keys.categories[index]!, start, end);
+    if (known !== -1) {
+      into.category[index] = known;
+      into.unseen[index] = '';
+    } else {
+      // Not a training category: decoded, then blank (missing) or unseen.
+      const value = this.strings.get(this.bytes, start, end);
+      const category = value.trim() === '' ? MISSING : UNSEEN;
+      into.category[index] = category;
+      into.unseen[index] = category === UNSEEN ? value : '';
     }
   }
 

@@ -2,11 +2,14 @@ import { avroCodec, type Prediction } from '@mgov/contracts';
 import { emptyObservation, layoutOf, type Observation, observe } from '@mgov/monitoring-domain';
 import { profileColumns } from '@mgov/stats';
 import { seededRandom } from '@mgov/testing';
+import { CategoricalMapTemplate } from './categorical-map-template';
 import { NumericMapTemplate } from './numeric-map-template';
 import { layoutKeys, PredictionReader } from './prediction-reader';
 
 const codec = avroCodec();
-const training = Array.from({ length: 300 }, (_, i) => ({ income: (i * 37) % 1_000, age: 18 + (i % 60), tenure: i % 11, region: ['north', 'south'][i % 2]! }));
+const training = Array.from({ length: 300 }, (_, i) => ({
+  income: (i * 37) % 1_000, age: 18 + (i % 60), tenure: i % 11, region: ['north', 'south'][i % 2]!, tier: ['gold', 'basic', 'silver'][i % 3]!,
+}));
 const layout = layoutOf(profileColumns(training));
 
 /** What the reader makes of the message (a fresh reader and keys per stream), or the code it refused it with. */
@@ -32,8 +35,11 @@ function viaCodec(bytes: Buffer): Observation | 'refused' {
   }
 }
 
+const CATEGORICAL_ORDER = ['tier', 'channel', 'region'];
+const CATEGORIES = ['north', 'south', 'gold', 'basic', 'silver', '', '   ', 'mars', 'nörd', '北', 'a-much-longer-value-than-the-others'];
+
 /** One inference service's predictions: its keys always in the same order, the values varying (odd ones included). */
-function fromOneClient(rand: () => number, i: number, keyOrder: readonly string[]): Prediction {
+function fromOneClient(rand: () => number, i: number, keyOrder: readonly string[], categoricalOrder = CATEGORICAL_ORDER): Prediction {
   const value = () => {
     const r = rand();
     if (r < 0.03) return null;
@@ -43,24 +49,32 @@ function fromOneClient(rand: () => number, i: number, keyOrder: readonly string[
   return {
     predictionId: `p-${i}`, modelName: 'loans', modelVersion: 1, modelDigest: 'sha256:x', eventTime: 1_790_000_000_000 + i,
     numericFeatures: Object.fromEntries(keyOrder.map((key) => [key, value()])),
-    categoricalFeatures: { region: rand() < 0.5 ? 'north' : 'south' },
+    categoricalFeatures: Object.fromEntries(categoricalOrder.map((key) => [key, rand() < 0.03 ? null : CATEGORIES[Math.floor(rand() * CATEGORIES.length)]!])),
     predictedClass: '1', score: rand(), protectedAttributes: { sex: 'f' }, groundTruth: null,
   };
 }
 
-/** Counts the maps read through a template. */
-function templateHits(): { hits: () => number; restore: () => void } {
-  let hits = 0;
-  const original = NumericMapTemplate.prototype.readIfSame;
-  const spy = jest.spyOn(NumericMapTemplate.prototype, 'readIfSame').mockImplementation(function (this: NumericMapTemplate, ...args) {
-    const length = original.apply(this, args);
-    if (length >= 0) hits += 1;
-    return length;
-  });
-  return { hits: () => hits, restore: () => spy.mockRestore() };
+/** Counts the maps each template read (every map read otherwise is learnt). */
+function templateHits(): { hits: () => { numeric: number; categorical: number }; restore: () => void } {
+  const read = { numeric: 0, categorical: 0 };
+  const learnt = { numeric: 0, categorical: 0 };
+  const spies = [
+    jest.spyOn(PredictionReader.prototype, 'features').mockName('features'),
+    jest.spyOn(NumericMapTemplate.prototype, 'learnedMap'),
+    jest.spyOn(CategoricalMapTemplate.prototype, 'learnedMap'),
+  ];
+  return {
+    hits: () => {
+      read.numeric = read.categorical = spies[0]!.mock.calls.length;
+      learnt.numeric = spies[1]!.mock.calls.length;
+      learnt.categorical = spies[2]!.mock.calls.length;
+      return { numeric: read.numeric - learnt.numeric, categorical: read.categorical - learnt.categorical };
+    },
+    restore: () => spies.forEach((spy) => spy.mockRestore()),
+  };
 }
 
-describe('NumericMapTemplate: a client\'s numeric map read by comparing it with the last one', () => {
+describe('Map templates: a client\'s feature maps read by comparing them with the last ones', () => {
   it('reads what the codec decodes from a stream in one key order, most maps through the template', () => {
     // Given one client's 3,000 predictions, its keys in its own order (one the layout does not have), values odd at times
     const rand = seededRandom(5);
@@ -73,8 +87,9 @@ describe('NumericMapTemplate: a client\'s numeric map read by comparing it with 
         const bytes = codec.encode('Prediction', fromOneClient(rand, i, order));
         expect(read(bytes)).toEqual(viaCodec(bytes));
       }
-      // Then most were read through the template (a null or a non-finite value changes the bytes' shape only when null)
-      expect(counted.hits()).toBeGreaterThan(2_000);
+      // Then most were read through the templates (a null changes the bytes' shape, another value does not)
+      expect(counted.hits().numeric).toBeGreaterThan(2_000);
+      expect(counted.hits().categorical).toBeGreaterThan(2_000);
     } finally {
       counted.restore();
     }
@@ -90,10 +105,12 @@ describe('NumericMapTemplate: a client\'s numeric map read by comparing it with 
     for (let i = 0; i < 10_000; i += 1) {
       const clean = codec.encode('Prediction', fromOneClient(rand, i, order));
       expect(read(clean)).toEqual(viaCodec(clean));
-      // When a byte of the next message is changed (most often in its numeric map, where the template applies)
+      // When a byte of the next message is changed (most often in its feature maps, where the templates apply)
       const bytes = Buffer.from(codec.encode('Prediction', fromOneClient(rand, i + 1, order)));
-      const mapStart = bytes.indexOf(Buffer.from('income')) - 1;
-      const at = rand() < 0.8 ? mapStart + Math.floor(rand() * 45) : 10 + Math.floor(rand() * (bytes.length - 10));
+      const numericStart = bytes.indexOf(Buffer.from('income')) - 2;
+      const categoricalStart = bytes.indexOf(Buffer.from('tier')) - 2;
+      const where = rand();
+      const at = where < 0.4 ? numericStart + Math.floor(rand() * 45) : where < 0.8 ? categoricalStart + Math.floor(rand() * 40) : 10 + Math.floor(rand() * (bytes.length - 10));
       bytes[at] = Math.floor(rand() * 256);
       // Then the reader agrees with the codec: both refuse, or both read the same
       const generic = viaCodec(bytes);
@@ -110,19 +127,22 @@ describe('NumericMapTemplate: a client\'s numeric map read by comparing it with 
     expect(readAlike).toBeGreaterThan(1_000);
   });
 
-  it('reads a map with a repeated key as avsc does (the last value wins), through the template too', () => {
-    // Given maps whose key 'age' comes twice (Avro allows it), the second time null or a value
+  it('reads maps with a repeated key as avsc does (the last value wins), through the templates too', () => {
+    // Given maps whose keys 'age' and 'region' come twice (Avro allows it), the second time null or a value
     const rand = seededRandom(3);
     const read = readerOf();
     const counted = templateHits();
     try {
       for (let i = 0; i < 200; i += 1) {
-        const sent = fromOneClient(rand, i, ['income', 'age']);
-        const bytes = withRepeatedAge(codec.encode('Prediction', sent), i < 100 ? null : 42);
-        // When read, then as the codec reads it
+        const sent = fromOneClient(rand, i, ['income', 'age'], ['region']);
+        const bytes = withRepeatedKeys(codec.encode('Prediction', sent), i < 100 ? null : 42, i < 100 ? 'south' : null);
+        // When read, then as the codec reads it: the last value of each key
+        const decoded = codec.decode<Prediction>(bytes).value;
+        expect([decoded.numericFeatures['age'], decoded.categoricalFeatures['region']]).toEqual(i < 100 ? [null, 'south'] : [42, null]);
         expect(read(bytes)).toEqual(viaCodec(bytes));
       }
-      expect(counted.hits()).toBeGreaterThan(100);
+      expect(counted.hits().numeric).toBeGreaterThan(100);
+      expect(counted.hits().categorical).toBeGreaterThan(100);
     } finally {
       counted.restore();
     }
@@ -158,12 +178,19 @@ function double(x: number): number[] {
   return [...b];
 }
 
-/** The message with a second 'age' entry, `value` or null, added to its numeric map (a block of one more). */
-function withRepeatedAge(bytes: Buffer, value: number | null): Buffer {
-  // The map is a single block of 2 entries (zig-zag 4) that ends with a 0 count right before 'region''s block.
-  const start = bytes.indexOf(Buffer.from([4, 12, ...Buffer.from('income')]));
-  const end = bytes.indexOf(Buffer.from([0, 2, 12, ...Buffer.from('region')]));
-  if (start < 0 || end < 0) throw new Error('the message is not laid out as expected');
-  const entry = [6, ...Buffer.from('age'), ...(value === null ? [0] : [2, ...double(value)])];
-  return Buffer.concat([bytes.subarray(0, start), Buffer.from([6]), bytes.subarray(start + 1, end), Buffer.from(entry), bytes.subarray(end)]);
+/** The message with a second 'age' entry (`age`, or null) in its numeric map, and a second 'region' (`region`, or null) in its categorical one. */
+function withRepeatedKeys(bytes: Buffer, age: number | null, region: string | null): Buffer {
+  // Each map is a single block (2 entries, zig-zag 4; 1 entry, 2) ending with a 0 count; 'region' is the categorical map's one key.
+  const numericStart = bytes.indexOf(Buffer.from([4, 12, ...Buffer.from('income')]));
+  const numericEnd = bytes.indexOf(Buffer.from([0, 2, 12, ...Buffer.from('region')]));
+  if (numericStart < 0 || numericEnd < 0) throw new Error('the message is not laid out as expected');
+  const categoricalStart = numericEnd + 1;
+  const branchAt = categoricalStart + 2 + 'region'.length;
+  const categoricalEnd = bytes[branchAt] === 2 ? branchAt + 2 + (bytes[branchAt + 1]! >>> 1) : branchAt + 1;
+  const ageEntry = [6, ...Buffer.from('age'), ...(age === null ? [0] : [2, ...double(age)])];
+  const regionEntry = [12, ...Buffer.from('region'), ...(region === null ? [0] : [2, Buffer.byteLength(region) * 2, ...Buffer.from(region)])];
+  return Buffer.concat([
+    bytes.subarray(0, numericStart), Buffer.from([6]), bytes.subarray(numericStart + 1, numericEnd), Buffer.from(ageEntry),
+    Buffer.from([0, 4]), bytes.subarray(categoricalStart + 1, categoricalEnd), Buffer.from(regionEntry), bytes.subarray(categoricalEnd),
+  ]);
 }
