@@ -3,7 +3,7 @@ import type { NewEvent, Sql } from '@mgov/event-store';
 import { batchOf, DeadLetterHeaders, type ReceivedBatch, type ReceivedMessage, type Subscription, type TakenBatch, Topics, untilStored } from '@mgov/messaging';
 import {
   addLabelToRing as addLabelToRingExport, addToRing as addToRingExport, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
-  monitorStreamId, newRing, type Observation, observe, Watermark, type WindowLayout, windowMetrics, type WindowRing,
+  monitorStreamId, newRing, type Observation, observe, ringInCurrentShape, Watermark, type WindowLayout, windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import { envelope, lowerHelperThreads, type ServiceRuntime } from '@mgov/service-runtime';
 import { activeTraceContext, Attr, contextFrom, inSpan, logger, SpanName } from '@mgov/telemetry';
@@ -589,7 +589,7 @@ export class MonitoringPipeline {
       const layout = layoutOf(found.baseline);
       const ring = stored.get(key);
       const monitor: Monitor = {
-        key, version: found, layout, policy, ring: ring && ring.policyVersion === policy.version ? ring.ring : newRing(layout, policy),
+        key, version: found, layout, policy, ring: ring && ring.policyVersion === policy.version ? ringInCurrentShape(ring.ring) : newRing(layout, policy),
         keys: this.keys.of(layout), observation: emptyObservation(layout), joinModel: this.join.modelIndex(modelName, version),
         // The stream position stored with the ring (a policy change starts a new ring, not a new stream).
         ...(this.streamPositionsFromRings && ring?.stream ? { stream: ring.stream } : {}),

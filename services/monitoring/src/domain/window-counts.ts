@@ -28,8 +28,13 @@ export interface WindowCounts {
   labelled: number;
   firstEventTime: number | null;
   lastEventTime: number | null;
-  /** By `layout.numeric` position: baseline bins, then the missing count. */
-  numeric: number[][];
+  /**
+   * Every numeric feature's counts in one array, feature after feature in `layout.numeric` order
+   * (`numericCountsOf` gives one feature's): its baseline bins, then its missing count. One array,
+   * not one per feature: counting a prediction touches every feature's, for one of many model
+   * versions at a time, and each array of its own was another object to reach in memory.
+   */
+  numeric: number[];
   /** By `layout.categorical` position. */
   categorical: CategoryCounts[];
   /** `${truth}\u001f${predicted}` → count. */
@@ -59,7 +64,8 @@ export interface WindowLayout {
   readonly numeric: readonly NumericBins[];
   /**
    * Per numeric feature, BINNING_FIELDS doubles side by side: its `origin`, `inverseStep`,
-   * `margin` and number of edges. Counting reads these for every value; from one array they take
+   * `margin`, number of edges, and where its counts start in `WindowCounts.numeric`. Counting
+   * reads these for every value; from one array they take
    * a few cache lines per layout, where the bins' objects (each double in a box of its own) took
    * several per feature, and a monitor counts for one of many model versions at a time.
    */
@@ -73,13 +79,16 @@ export const MISSING = -1;
 export const UNSEEN = -2;
 
 /** Doubles per numeric feature in `WindowLayout.binning`. */
-const BINNING_FIELDS = 4;
+const BINNING_FIELDS = 5;
+/** Where a feature's counts start in `WindowCounts.numeric`, in `WindowLayout.binning`. */
+const COUNTS_AT = 4;
 
 export function layoutOf(baseline: readonly ColumnProfile[]): WindowLayout {
   const numeric = baseline.filter((c) => c.kind === 'numeric').map((c) => numericBins(c.name, c.binEdges));
+  const countsAt = numericCountsStarts(numeric);
   return {
     numeric,
-    binning: Float64Array.from(numeric.flatMap((bins) => [bins.origin, bins.inverseStep, bins.margin, bins.edges.length])),
+    binning: Float64Array.from(numeric.flatMap((bins, f) => [bins.origin, bins.inverseStep, bins.margin, bins.edges.length, countsAt[f]!])),
     categorical: baseline.filter((c) => c.kind === 'categorical').map((c) => {
       // A blank value counts as missing, whatever the training data held.
       const categories = Object.keys(c.categoryCounts).filter((category) => category.trim() !== '');
@@ -88,10 +97,34 @@ export function layoutOf(baseline: readonly ColumnProfile[]): WindowLayout {
   };
 }
 
+/** Where each numeric feature's counts start in `WindowCounts.numeric`, and (last) their total length. */
+function numericCountsStarts(numeric: readonly NumericBins[]): number[] {
+  const starts = [0];
+  // Bins between and beyond the edges, and the missing count.
+  for (const bins of numeric) starts.push(starts[starts.length - 1]! + bins.edges.length + 2);
+  return starts;
+}
+
+/** Numeric feature `feature`'s counts (a copy): its baseline bins, then its missing count. */
+export function numericCountsOf(counts: WindowCounts, layout: WindowLayout, feature: number): number[] {
+  const at = layout.binning[feature * BINNING_FIELDS + COUNTS_AT]!;
+  return counts.numeric.slice(at, at + layout.numeric[feature]!.edges.length + 2);
+}
+
+/**
+ * A window's counts as an earlier version stored them, in today's shape: numeric counts were an
+ * array per feature. Counts already in today's shape are returned as they are.
+ */
+export function countsInCurrentShape(counts: WindowCounts): WindowCounts {
+  const numeric = counts.numeric as Array<number | number[]>;
+  if (!numeric.some((bins) => Array.isArray(bins))) return counts;
+  return { ...counts, numeric: (numeric as number[][]).flat() };
+}
+
 export function emptyCounts(layout: WindowLayout): WindowCounts {
   return {
     count: 0, labelled: 0, firstEventTime: null, lastEventTime: null,
-    numeric: layout.numeric.map((f) => new Array<number>(f.edges.length + 2).fill(0)),
+    numeric: new Array<number>(numericCountsStarts(layout.numeric).pop()!).fill(0),
     categorical: layout.categorical.map((f) => ({ known: new Array<number>(f.categories.length + 1).fill(0), unseen: {} })),
     confusion: {},
     scores: { positive: new Array<number>(SCORE_BINS).fill(0), negative: new Array<number>(SCORE_BINS).fill(0) },
@@ -278,11 +311,13 @@ export function countPrediction(counts: WindowCounts, layout: WindowLayout, obse
   if (counts.firstEventTime === null || time < counts.firstEventTime) counts.firstEventTime = time;
   if (counts.lastEventTime === null || time > counts.lastEventTime) counts.lastEventTime = time;
   const numeric = observation.numeric;
+  const all = counts.numeric;
+  const binning = layout.binning;
   for (let i = 0; i < layout.numeric.length; i += 1) {
-    const bins = counts.numeric[i]!;
     const value = numeric[i]!;
-    // NaN (missing) is the one value not equal to itself.
-    bins[value === value ? binOf(value, layout, i) : bins.length - 1]! += 1;
+    const at = binning[i * BINNING_FIELDS + COUNTS_AT]!;
+    // NaN (missing) is the one value not equal to itself; its count follows the bins.
+    all[at + (value === value ? binOf(value, layout, i) : binning[i * BINNING_FIELDS + 3]! + 1)]! += 1;
   }
   for (let i = 0; i < layout.categorical.length; i += 1) countCategory(counts.categorical[i]!, observation.category[i]!, observation.unseen[i]!);
   const predictedPositive = observation.predictedClass === positiveClass;
@@ -303,7 +338,7 @@ export function mergeCounts(layout: WindowLayout, parts: readonly WindowCounts[]
     total.labelled += part.labelled;
     if (part.firstEventTime !== null) total.firstEventTime = Math.min(total.firstEventTime ?? part.firstEventTime, part.firstEventTime);
     if (part.lastEventTime !== null) total.lastEventTime = Math.max(total.lastEventTime ?? part.lastEventTime, part.lastEventTime);
-    part.numeric.forEach((bins, f) => bins.forEach((c, i) => (total.numeric[f]![i]! += c)));
+    part.numeric.forEach((c, i) => (total.numeric[i]! += c));
     part.categorical.forEach((categories, f) => {
       const into = total.categorical[f]!;
       categories.known.forEach((c, i) => (into.known[i]! += c));

@@ -1,6 +1,6 @@
 import type { ColumnProfile } from '@mgov/contracts';
-import { equalWidthEdges } from '@mgov/stats';
-import { countPrediction, emptyCounts, emptyObservation, layoutOf, numericBins } from './window-counts';
+import { equalWidthEdges, profileColumns } from '@mgov/stats';
+import { countPrediction, countsInCurrentShape, emptyCounts, emptyObservation, layoutOf, numericBins, numericCountsOf, type WindowCounts } from './window-counts';
 
 /** A numeric-only layout with the given bin edges. */
 function layoutWithEdges(edges: number[]) {
@@ -25,7 +25,7 @@ function binsOf(edges: number[], values: number[]): number[] {
     const observation = emptyObservation(layout);
     observation.numeric[0] = value;
     countPrediction(counts, layout, observation, '1');
-    return counts.numeric[0]!.indexOf(1);
+    return numericCountsOf(counts, layout, 0).indexOf(1);
   });
 }
 
@@ -95,5 +95,41 @@ describe('numeric bins of a window (the training profile convention: bin i is [e
     expect(numericBins('x', [0, 1, 2.5, 3]).inverseStep).toBe(0);
     expect(numericBins('x', [1, 1, 1]).inverseStep).toBe(0);
     expect(numericBins('x', [5]).inverseStep).toBe(0);
+  });
+});
+
+describe('numeric counts of a window, one array for all features', () => {
+  const layout = layoutOf(profileColumns(Array.from({ length: 400 }, (_, i) => ({ income: (i * 37) % 1_000, age: 18 + (i % 60), region: ['n', 's'][i % 2]! }))));
+  const counted = () => {
+    const counts = emptyCounts(layout);
+    const observation = emptyObservation(layout);
+    [[5, 20], [990, Number.NaN], [500, 70], [Number.NaN, 19]].forEach(([income, age]) => {
+      observation.numeric[0] = income!;
+      observation.numeric[1] = age!;
+      countPrediction(counts, layout, observation, '1');
+    });
+    return counts;
+  };
+
+  it('keeps each feature\'s bins and missing count apart', () => {
+    // Given two numeric features, when four predictions are counted (one value missing in each feature)
+    const counts = counted();
+    // Then each feature's counts add up to four, the last of them its one missing value
+    for (const feature of [0, 1]) {
+      const bins = numericCountsOf(counts, layout, feature);
+      expect(bins.length).toBe(layout.numeric[feature]!.edges.length + 2);
+      expect(bins.reduce((a, b) => a + b, 0)).toBe(4);
+      expect(bins[bins.length - 1]).toBe(1);
+    }
+    expect(counts.numeric.length).toBe(layout.numeric[0]!.edges.length + layout.numeric[1]!.edges.length + 4);
+  });
+
+  it('reads a window stored by an earlier version (an array per feature) in today\'s shape, and leaves one in today\'s shape as it is', () => {
+    // Given a window's counts, and the same counts as an earlier version stored them
+    const counts = counted();
+    const stored = JSON.parse(JSON.stringify({ ...counts, numeric: [numericCountsOf(counts, layout, 0), numericCountsOf(counts, layout, 1)] })) as WindowCounts;
+    // When each is read, then both are today's counts
+    expect(countsInCurrentShape(stored)).toEqual(counts);
+    expect(countsInCurrentShape(counts)).toBe(counts);
   });
 });

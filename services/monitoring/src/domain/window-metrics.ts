@@ -1,7 +1,7 @@
 import type { ColumnProfile } from '@mgov/contracts';
 import { chiSquareGoodnessOfFit, jensenShannonDistance, ksPValue, psiOfCounts } from '@mgov/stats';
 import type { MonitoringPolicy } from './monitoring-policy';
-import { layoutOf, SCORE_BINS, type WindowCounts, type WindowLayout } from './window-counts';
+import { layoutOf, numericCountsOf, SCORE_BINS, type WindowCounts, type WindowLayout } from './window-counts';
 
 export interface MetricValue {
   readonly metric: string;
@@ -75,9 +75,8 @@ const SMALL_BASELINE = 1000;
 
 function featureMetrics(column: ColumnProfile, counts: WindowCounts, position: number, layout: WindowLayout): FeatureMetrics | null {
   if (column.kind === 'numeric') {
-    const bins = counts.numeric[position];
-    if (!bins) return null;
-    const current = bins.slice(0, -1);
+    if (position >= layout.numeric.length) return null;
+    const current = numericCountsOf(counts, layout, position).slice(0, -1);
     const n = current.reduce((s, c) => s + c, 0);
     if (n === 0 || column.count === 0) return null;
     const reference = [...column.binCounts];

@@ -1,5 +1,5 @@
 import type { MonitoringPolicy } from './monitoring-policy';
-import { countLabel, countPrediction, emptyCounts, type LabelTarget, mergeCounts, type Observation, type WindowCounts, type WindowLayout } from './window-counts';
+import { countLabel, countPrediction, countsInCurrentShape, emptyCounts, type LabelTarget, mergeCounts, type Observation, type WindowCounts, type WindowLayout } from './window-counts';
 import type { WindowDescriptor } from './monitor';
 
 /**
@@ -28,6 +28,11 @@ export interface ClosedWindow {
 export function newRing(layout: WindowLayout, policy: MonitoringPolicy): WindowRing {
   const { unit, size, slide } = policy.window;
   return { unit, size, slide, slots: Array.from({ length: size / slide }, () => emptyCounts(layout)), openIndex: -1, closed: 0, late: 0 };
+}
+
+/** A ring as an earlier version may have stored it, in today's shape (see `countsInCurrentShape`). */
+export function ringInCurrentShape(ring: WindowRing): WindowRing {
+  return { ...ring, slots: ring.slots.map(countsInCurrentShape) };
 }
 
 function close(ring: WindowRing, layout: WindowLayout): ClosedWindow | null {
