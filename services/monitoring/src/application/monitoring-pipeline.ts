@@ -2,7 +2,7 @@ import type { Outcome, Prediction } from '@mgov/contracts';
 import type { NewEvent, Sql } from '@mgov/event-store';
 import { batchOf, DeadLetterHeaders, type ReceivedBatch, type ReceivedMessage, type Subscription, type TakenBatch, Topics, untilStored } from '@mgov/messaging';
 import {
-  addLabelToRing as addLabelToRingExport, addToRing as addToRingExport, closeUntil, type ClosedWindow, emptyObservation, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
+  addLabelToRing as addLabelToRingExport, addToRing as addToRingExport, closeUntil, type ClosedWindow, layoutOf, type MonitorEvent, type MonitoringPolicy, monitorDecider, type MonitorState,
   monitorStreamId, newRing, type Observation, observe, ringInCurrentShape, Watermark, type WindowLayout, windowMetrics, type WindowRing,
 } from '@mgov/monitoring-domain';
 import { envelope, lowerHelperThreads, type ServiceRuntime } from '@mgov/service-runtime';
@@ -109,7 +109,7 @@ interface Monitor {
   readonly keys: LayoutKeys;
   /** This version's index in the label join. */
   readonly joinModel: number;
-  /** Scratch for the prediction being counted (one at a time). */
+  /** Scratch for the prediction being counted (one at a time), shared by the versions of its keys (`LayoutKeys.observation`). */
   readonly observation: Observation;
   /** The last batch that counted into this monitor. */
   touchedIn?: number;
@@ -588,9 +588,10 @@ export class MonitoringPipeline {
       const policy = policies.get(modelName)!;
       const layout = layoutOf(found.baseline);
       const ring = stored.get(key);
+      const keys = this.keys.of(layout);
       const monitor: Monitor = {
         key, version: found, layout, policy, ring: ring && ring.policyVersion === policy.version ? ringInCurrentShape(ring.ring) : newRing(layout, policy),
-        keys: this.keys.of(layout), observation: emptyObservation(layout), joinModel: this.join.modelIndex(modelName, version),
+        keys, observation: keys.observation, joinModel: this.join.modelIndex(modelName, version),
         // The stream position stored with the ring (a policy change starts a new ring, not a new stream).
         ...(this.streamPositionsFromRings && ring?.stream ? { stream: ring.stream } : {}),
       };

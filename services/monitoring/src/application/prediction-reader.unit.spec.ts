@@ -111,6 +111,18 @@ describe('PredictionReader: Prediction v1 bytes straight into an observation', (
     expect(observation.protectedAttributes).toEqual({ sex: 'f' });
   });
 
+  it('reads an event time written in up to 10 bytes, and refuses a longer varint', () => {
+    // Given predictions whose event time is written in 10 and in 11 bytes (Avro's longs take at most 10)
+    const withEventTime = (varintBytes: number[]) => Buffer.concat([
+      codec.encode('Prediction', prediction(seededRandom(1), 0)).subarray(0, 10),
+      Buffer.from([...str('p1'), ...str('loans'), ...varint(2), ...str('sha256:x'), ...varintBytes, 0, 0, 0, 0, 0, 0]),
+    ]);
+    const tenBytes = withEventTime([...new Array<number>(9).fill(0x80), 0x01]);
+    // When read, then the 10-byte one is 2^63 / 2 (zig-zag), and the 11-byte one is refused
+    expect(viaReader(tenBytes).header.eventTime).toBe(2 ** 62);
+    expect(outcome(() => viaReader(withEventTime([...new Array<number>(10).fill(0x80), 0x01])))).toEqual({ code: 'CONTRACTS.MALFORMED_BODY' });
+  });
+
   it('refuses every truncation, trailing bytes and a bad union branch, as the codec does, with a stable code', () => {
     const bytes = codec.encode('Prediction', prediction(seededRandom(7), 1));
     for (let end = 10; end < bytes.length; end += 1) {
