@@ -17,7 +17,7 @@ function countedRing() {
   const slot = ring.slots[0]!;
   slot.count = 3;
   slot.numeric[2] = 3;
-  slot.categorical[0]!.unseen['east'] = 1;
+  slot.unseen[0]!['east'] = 1;
   slot.confusion['1\u001f0'] = 2;
   slot.groups['sex'] = { f: [3, 1, 0, 0, 0, 0] };
   ring.openIndex = 7;

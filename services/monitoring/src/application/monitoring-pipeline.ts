@@ -161,7 +161,8 @@ export class MonitoringPipeline {
   private readonly keys = new SharedLayoutKeys();
   /** Scratch for the message in hand (one at a time). */
   private readonly idKey: IdKey = { a: 0, b: 0 };
-  private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: 0, predictedClass: null, score: null, protectedAttributes: {} };
+  /** What waits in the label join for a prediction; its doubles start as doubles (NaN), so their fields are updated in place, not boxed per prediction. */
+  private readonly waiting: Mutable<Waiting> = { model: 0, eventTime: Number.NaN, predictedClass: null, score: Number.NaN, protectedAttributes: {} };
   private join: LabelJoin;
   private readonly options: PipelineOptions;
   private readonly tables: PipelineTables;

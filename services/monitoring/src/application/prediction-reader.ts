@@ -308,7 +308,8 @@ export class PredictionReader {
     this.numericFeatures(keys, target);
     this.categoricalFeatures(keys, target);
     const predictedClass = this.optionalString();
-    const score = this.optionalDouble();
+    this.optionalDouble();
+    const score = this.wide;
     const protectedAttributes = this.protectedAttributes();
     const groundTruth = this.optionalString();
     if (this.pos !== header.end) throw this.malformed('trailing data');
@@ -522,18 +523,18 @@ export class PredictionReader {
     return this.interned();
   }
 
-  private optionalDouble(): number | null {
+  /** An optional double into `wide` (NaN for null): returned, it would be a heap number per message. */
+  private optionalDouble(): void {
     const branch = this.long();
-    if (branch === 0) return null;
+    if (branch === 0) {
+      this.wide = Number.NaN;
+      return;
+    }
     if (branch !== 1) throw this.malformed(`invalid union branch ${branch}`);
-    return this.double();
-  }
-
-  private double(): number {
     const pos = this.pos;
     if (pos + 8 > this.end) throw this.malformed('truncated buffer');
     this.pos = pos + 8;
-    return this.view.getFloat64(this.viewOffset + pos, true);
+    this.wide = this.view.getFloat64(this.viewOffset + pos, true);
   }
 
   /** Avro's zig-zag varint, exact up to 2^53 as avsc reads it. */
@@ -550,8 +551,8 @@ export class PredictionReader {
   }
 
   /**
-   * The last `wideLong`: a double field, updated in place. An event time is past the small
-   * integers, and a double returned from a call is a heap number made per message.
+   * The last `wideLong` or `optionalDouble`: a double field, updated in place. An event time is
+   * past the small integers, and a double returned from a call is a heap number made per message.
    */
   private wide = Number.NaN;
 

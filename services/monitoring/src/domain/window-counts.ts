@@ -35,8 +35,13 @@ export interface WindowCounts {
    * versions at a time, and each array of its own was another object to reach in memory.
    */
   numeric: number[];
-  /** By `layout.categorical` position. */
-  categorical: CategoryCounts[];
+  /**
+   * Every categorical feature's counts in one array, feature after feature in `layout.categorical`
+   * order (`categoryCountsOf` gives one feature's): its baseline categories, then its missing count.
+   */
+  categorical: number[];
+  /** By `layout.categorical` position: the values the baseline did not have, and their counts. */
+  unseen: Array<Record<string, number>>;
   /** `${truth}\u001f${predicted}` → count. */
   confusion: Record<string, number>;
   /** Score histograms of labelled positives and negatives. */
@@ -71,6 +76,8 @@ export interface WindowLayout {
    */
   readonly binning: Float64Array;
   readonly categorical: ReadonlyArray<{ readonly name: string; readonly categories: readonly string[]; readonly index: ReadonlyMap<string, number> }>;
+  /** Where each categorical feature's counts start in `WindowCounts.categorical`, and (last) their length. */
+  readonly categoricalAt: Int32Array;
 }
 
 /** An observed categorical value that is missing or blank. */
@@ -86,14 +93,19 @@ const COUNTS_AT = 4;
 export function layoutOf(baseline: readonly ColumnProfile[]): WindowLayout {
   const numeric = baseline.filter((c) => c.kind === 'numeric').map((c) => numericBins(c.name, c.binEdges));
   const countsAt = numericCountsStarts(numeric);
+  const categorical = baseline.filter((c) => c.kind === 'categorical').map((c) => {
+    // A blank value counts as missing, whatever the training data held.
+    const categories = Object.keys(c.categoryCounts).filter((category) => category.trim() !== '');
+    return { name: c.name, categories, index: new Map(categories.map((category, i) => [category, i])) };
+  });
+  // Each feature's categories, then its missing count.
+  const categoricalAt = [0];
+  for (const feature of categorical) categoricalAt.push(categoricalAt[categoricalAt.length - 1]! + feature.categories.length + 1);
   return {
     numeric,
     binning: Float64Array.from(numeric.flatMap((bins, f) => [bins.origin, bins.inverseStep, bins.margin, bins.edges.length, countsAt[f]!])),
-    categorical: baseline.filter((c) => c.kind === 'categorical').map((c) => {
-      // A blank value counts as missing, whatever the training data held.
-      const categories = Object.keys(c.categoryCounts).filter((category) => category.trim() !== '');
-      return { name: c.name, categories, index: new Map(categories.map((category, i) => [category, i])) };
-    }),
+    categorical,
+    categoricalAt: Int32Array.from(categoricalAt),
   };
 }
 
@@ -111,21 +123,39 @@ export function numericCountsOf(counts: WindowCounts, layout: WindowLayout, feat
   return counts.numeric.slice(at, at + layout.numeric[feature]!.edges.length + 2);
 }
 
+/** Categorical feature `feature`'s counts (`known` a copy). */
+export function categoryCountsOf(counts: WindowCounts, layout: WindowLayout, feature: number): CategoryCounts {
+  return { known: counts.categorical.slice(layout.categoricalAt[feature], layout.categoricalAt[feature + 1]), unseen: counts.unseen[feature]! };
+}
+
 /**
  * A window's counts as an earlier version stored them, in today's shape: numeric counts were an
- * array per feature. Counts already in today's shape are returned as they are.
+ * array per feature, categorical ones a `CategoryCounts` per feature. Counts already in today's
+ * shape are returned as they are.
  */
 export function countsInCurrentShape(counts: WindowCounts): WindowCounts {
   const numeric = counts.numeric as Array<number | number[]>;
-  if (!numeric.some((bins) => Array.isArray(bins))) return counts;
-  return { ...counts, numeric: (numeric as number[][]).flat() };
+  const categorical = counts.categorical as Array<number | CategoryCounts>;
+  const numericAsStored = numeric.some((bins) => Array.isArray(bins));
+  // Stored so, a window had no `unseen` of its own (its features' were in their CategoryCounts).
+  const categoricalAsStored = !Array.isArray((counts as { unseen?: unknown }).unseen);
+  if (!numericAsStored && !categoricalAsStored) return counts;
+  return {
+    ...counts,
+    numeric: numericAsStored ? (numeric as number[][]).flat() : counts.numeric,
+    ...(categoricalAsStored ? {
+      categorical: (categorical as CategoryCounts[]).flatMap((feature) => feature.known),
+      unseen: (categorical as CategoryCounts[]).map((feature) => feature.unseen),
+    } : {}),
+  };
 }
 
 export function emptyCounts(layout: WindowLayout): WindowCounts {
   return {
     count: 0, labelled: 0, firstEventTime: null, lastEventTime: null,
     numeric: new Array<number>(numericCountsStarts(layout.numeric).pop()!).fill(0),
-    categorical: layout.categorical.map((f) => ({ known: new Array<number>(f.categories.length + 1).fill(0), unseen: {} })),
+    categorical: new Array<number>(layout.categoricalAt[layout.categorical.length]!).fill(0),
+    unseen: layout.categorical.map(() => ({})),
     confusion: {},
     scores: { positive: new Array<number>(SCORE_BINS).fill(0), negative: new Array<number>(SCORE_BINS).fill(0) },
     groups: {},
@@ -198,12 +228,10 @@ function binOf(value: number, layout: WindowLayout, feature: number): number {
   return low;
 }
 
-function countCategory(counts: CategoryCounts, index: number, value: string): void {
-  if (index >= 0) counts.known[index]! += 1;
-  else if (index === MISSING) counts.known[counts.known.length - 1]! += 1;
-  else if (counts.unseen[value] !== undefined) counts.unseen[value] += 1;
-  else if (Object.keys(counts.unseen).length < MAX_UNKNOWN_CATEGORIES) counts.unseen[value] = 1;
-  else counts.unseen[OTHER] = (counts.unseen[OTHER] ?? 0) + 1;
+function countUnseen(unseen: Record<string, number>, value: string): void {
+  if (unseen[value] !== undefined) unseen[value] += 1;
+  else if (Object.keys(unseen).length < MAX_UNKNOWN_CATEGORIES) unseen[value] = 1;
+  else unseen[OTHER] = (unseen[OTHER] ?? 0) + 1;
 }
 
 function groupOf(counts: WindowCounts, attribute: string, group: string): GroupCounts | null {
@@ -242,7 +270,8 @@ export interface Observation {
   /** By `layout.categorical` position: the value, when it is `UNSEEN`. */
   readonly unseen: string[];
   predictedClass: string | null;
-  score: number | null;
+  /** NaN when the prediction has none: a field that is only ever a double is updated in place, one that may be null takes a heap number per score. */
+  score: number;
   protectedAttributes: Readonly<Record<string, string>>;
   groundTruth: string | null;
 }
@@ -251,7 +280,7 @@ export function emptyObservation(layout: WindowLayout): Observation {
   return {
     eventTime: 0, numeric: new Float64Array(layout.numeric.length).fill(Number.NaN),
     category: new Int32Array(layout.categorical.length).fill(MISSING), unseen: layout.categorical.map(() => ''),
-    predictedClass: null, score: null, protectedAttributes: {}, groundTruth: null,
+    predictedClass: null, score: Number.NaN, protectedAttributes: {}, groundTruth: null,
   };
 }
 
@@ -269,7 +298,7 @@ export function observe(layout: WindowLayout, prediction: Prediction, into: Obse
     into.unseen[i] = category === UNSEEN ? (value as string) : '';
   });
   into.predictedClass = prediction.predictedClass;
-  into.score = prediction.score;
+  into.score = prediction.score ?? Number.NaN;
   into.protectedAttributes = prediction.protectedAttributes;
   into.groundTruth = prediction.groundTruth;
   return into;
@@ -319,7 +348,16 @@ export function countPrediction(counts: WindowCounts, layout: WindowLayout, obse
     // NaN (missing) is the one value not equal to itself; its count follows the bins.
     all[at + (value === value ? binOf(value, layout, i) : binning[i * BINNING_FIELDS + 3]! + 1)]! += 1;
   }
-  for (let i = 0; i < layout.categorical.length; i += 1) countCategory(counts.categorical[i]!, observation.category[i]!, observation.unseen[i]!);
+  const categories = observation.category;
+  const known = counts.categorical;
+  const categoricalAt = layout.categoricalAt;
+  for (let i = 0; i < layout.categorical.length; i += 1) {
+    const category = categories[i]!;
+    // The missing count follows the feature's categories.
+    if (category >= 0) known[categoricalAt[i]! + category]! += 1;
+    else if (category === MISSING) known[categoricalAt[i + 1]! - 1]! += 1;
+    else countUnseen(counts.unseen[i]!, observation.unseen[i]!);
+  }
   const predictedPositive = observation.predictedClass === positiveClass;
   for (const attribute in observation.protectedAttributes) {
     const entry = groupOf(counts, attribute, observation.protectedAttributes[attribute]!);
@@ -339,10 +377,10 @@ export function mergeCounts(layout: WindowLayout, parts: readonly WindowCounts[]
     if (part.firstEventTime !== null) total.firstEventTime = Math.min(total.firstEventTime ?? part.firstEventTime, part.firstEventTime);
     if (part.lastEventTime !== null) total.lastEventTime = Math.max(total.lastEventTime ?? part.lastEventTime, part.lastEventTime);
     part.numeric.forEach((c, i) => (total.numeric[i]! += c));
-    part.categorical.forEach((categories, f) => {
-      const into = total.categorical[f]!;
-      categories.known.forEach((c, i) => (into.known[i]! += c));
-      for (const [value, c] of Object.entries(categories.unseen)) into.unseen[value] = (into.unseen[value] ?? 0) + c;
+    part.categorical.forEach((c, i) => (total.categorical[i]! += c));
+    part.unseen.forEach((unseen, f) => {
+      const into = total.unseen[f]!;
+      for (const [value, c] of Object.entries(unseen)) into[value] = (into[value] ?? 0) + c;
     });
     for (const [key, c] of Object.entries(part.confusion)) total.confusion[key] = (total.confusion[key] ?? 0) + c;
     part.scores.positive.forEach((c, i) => (total.scores.positive[i]! += c));

@@ -1,6 +1,8 @@
 import type { ColumnProfile } from '@mgov/contracts';
 import { equalWidthEdges, profileColumns } from '@mgov/stats';
-import { countPrediction, countsInCurrentShape, emptyCounts, emptyObservation, layoutOf, numericBins, numericCountsOf, type WindowCounts } from './window-counts';
+import {
+  categoryCountsOf, countPrediction, countsInCurrentShape, emptyCounts, emptyObservation, layoutOf, MISSING, numericBins, numericCountsOf, UNSEEN, type WindowCounts,
+} from './window-counts';
 
 /** A numeric-only layout with the given bin edges. */
 function layoutWithEdges(edges: number[]) {
@@ -103,15 +105,17 @@ describe('numeric counts of a window, one array for all features', () => {
   const counted = () => {
     const counts = emptyCounts(layout);
     const observation = emptyObservation(layout);
-    [[5, 20], [990, Number.NaN], [500, 70], [Number.NaN, 19]].forEach(([income, age]) => {
+    const regions: Array<[number, string]> = [[0, ''], [UNSEEN, 'east'], [1, ''], [MISSING, '']];
+    [[5, 20], [990, Number.NaN], [500, 70], [Number.NaN, 19]].forEach(([income, age], i) => {
       observation.numeric[0] = income!;
       observation.numeric[1] = age!;
+      [observation.category[0], observation.unseen[0]] = regions[i]!;
       countPrediction(counts, layout, observation, '1');
     });
     return counts;
   };
 
-  it('keeps each feature\'s bins and missing count apart', () => {
+  it('keeps each feature\'s bins, categories and missing count apart', () => {
     // Given two numeric features, when four predictions are counted (one value missing in each feature)
     const counts = counted();
     // Then each feature's counts add up to four, the last of them its one missing value
@@ -122,12 +126,17 @@ describe('numeric counts of a window, one array for all features', () => {
       expect(bins[bins.length - 1]).toBe(1);
     }
     expect(counts.numeric.length).toBe(layout.numeric[0]!.edges.length + layout.numeric[1]!.edges.length + 4);
+    // And the categorical feature's known categories, its missing count last, and the value it had not seen apart
+    expect(categoryCountsOf(counts, layout, 0)).toEqual({ known: [1, 1, 1], unseen: { east: 1 } });
   });
 
   it('reads a window stored by an earlier version (an array per feature) in today\'s shape, and leaves one in today\'s shape as it is', () => {
     // Given a window's counts, and the same counts as an earlier version stored them
     const counts = counted();
-    const stored = JSON.parse(JSON.stringify({ ...counts, numeric: [numericCountsOf(counts, layout, 0), numericCountsOf(counts, layout, 1)] })) as WindowCounts;
+    const stored = JSON.parse(JSON.stringify({
+      ...counts, numeric: [numericCountsOf(counts, layout, 0), numericCountsOf(counts, layout, 1)], categorical: [categoryCountsOf(counts, layout, 0)], unseen: undefined,
+    })) as WindowCounts;
+    expect('unseen' in stored).toBe(false);
     // When each is read, then both are today's counts
     expect(countsInCurrentShape(stored)).toEqual(counts);
     expect(countsInCurrentShape(counts)).toBe(counts);

@@ -1,7 +1,7 @@
 import type { ColumnProfile } from '@mgov/contracts';
 import { chiSquareGoodnessOfFit, jensenShannonDistance, ksPValue, psiOfCounts } from '@mgov/stats';
 import type { MonitoringPolicy } from './monitoring-policy';
-import { layoutOf, numericCountsOf, SCORE_BINS, type WindowCounts, type WindowLayout } from './window-counts';
+import { categoryCountsOf, layoutOf, numericCountsOf, SCORE_BINS, type WindowCounts, type WindowLayout } from './window-counts';
 
 export interface MetricValue {
   readonly metric: string;
@@ -88,8 +88,8 @@ function featureMetrics(column: ColumnProfile, counts: WindowCounts, position: n
     const drifted = column.count <= SMALL_BASELINE ? metrics.ks_p_value < 0.05 : metrics.wasserstein >= 0.1;
     return { feature: column.name, kind: 'numeric', metrics, drifted };
   }
-  const counted = counts.categorical[position];
-  if (!counted) return null;
+  if (position >= layout.categorical.length) return null;
+  const counted = categoryCountsOf(counts, layout, position);
   const seen: Record<string, number> = { ...counted.unseen };
   layout.categorical[position]!.categories.forEach((category, i) => (seen[category] = counted.known[i]!));
   const categories = [...new Set([...Object.keys(column.categoryCounts), ...Object.keys(seen)])].filter((c) => c !== '').sort();
