@@ -4,6 +4,7 @@ import { register } from 'prom-client';
 import type { ColumnProfile } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
 import { DeadLetterHeaders, Topics } from '@mgov/messaging';
+import { layoutOf } from '@mgov/monitoring-domain';
 import { profileColumns } from '@mgov/stats';
 import { waitFor } from '@mgov/testing';
 import { PIPELINE_GROUP } from '../src/application/monitoring-pipeline';
@@ -180,6 +181,43 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     await send(training.slice(0, 100));
     await waitFor(async () => (await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated').length > before, 60_000);
     expect((await monitorEvents()).filter((t) => t === 'MonitoringWindowEvaluated')).toHaveLength(before + 1);
+  }, 180_000);
+
+  it('counts on a ring stored before a window\'s counts were one array per kind of feature', async () => {
+    type Counts = { count: number; numeric: number[]; categorical: number[]; unseen?: unknown[] };
+    const layout = layoutOf(profile);
+    const storedRing = async () => (await host.db.query<{ ring: { slots: Counts[] } }>(
+      'SELECT ring FROM mgov_monitoring.window_rings_v2 WHERE model_name = $1 AND version = 1', [model],
+    ))[0]!.ring;
+    const storedSlot = async () => (await storedRing()).slots[0]!;
+    const storedAfter = async (predictions: number) => {
+      const ends = (await send(training.slice(0, predictions)), await topicEnds());
+      await waitFor(() => storedUpTo(ends), 60_000);
+    };
+    // Given the open window at fewer than 80 predictions
+    const open = (await storedSlot()).count;
+    if (open >= 80) await storedAfter(100 - open);
+    const before = (await storedSlot()).count;
+    // And its ring rewritten as the version before stored rings: an array per numeric feature, a { known, unseen } per categorical one
+    await host.stop();
+    const slot = await storedSlot();
+    const starts = layout.numeric.reduce((at, bins) => [...at, at[at.length - 1]! + bins.edges.length + 2], [0]);
+    const asBefore = {
+      ...slot, unseen: undefined,
+      numeric: layout.numeric.map((_, f) => slot.numeric.slice(starts[f], starts[f + 1])),
+      categorical: layout.categorical.map((_, f) => ({ known: slot.categorical.slice(layout.categoricalAt[f], layout.categoricalAt[f + 1]), unseen: slot.unseen![f] })),
+    };
+    await host.db.query('UPDATE mgov_monitoring.window_rings_v2 SET ring = $2::json WHERE model_name = $1 AND version = 1', [model, JSON.stringify({ ...(await storedRing()), slots: [asBefore] })]);
+    expect(Array.isArray((await storedSlot()).numeric[0])).toBe(true);
+    // When the service starts again and counts 20 more predictions
+    host = await host.start();
+    await storedAfter(20);
+    // Then the window holds them all, stored in today's shape: each feature counted once per prediction
+    const after = await storedSlot();
+    expect(after.count).toBe(before + 20);
+    expect(after.numeric.reduce((sum, c) => sum + c, 0)).toBe(layout.numeric.length * (before + 20));
+    const unseen = (after.unseen as Array<Record<string, number>>).flatMap((values) => Object.values(values));
+    expect([...after.categorical, ...unseen].reduce((sum, c) => sum + c, 0)).toBe(layout.categorical.length * (before + 20));
   }, 180_000);
 
   it('after a crash, restores the join of its last save: outcomes of predictions waiting then are still joined', async () => {
