@@ -55,6 +55,13 @@ class IdRing {
   private readonly next: Int32Array;
   /** Newest slot per bucket of the first hash (-1: none); buckets are a power of two, at least twice the slots. */
   private readonly heads: Int32Array;
+  /**
+   * A bit per bucket: set when it has a slot. A lookup of an id that is not there (most of them:
+   * every prediction looks for an outcome that came first) reads this, 1/32 the size of `heads`,
+   * and mostly stays in the CPU's caches where `heads` did not (measured: the lookup was ~5% of
+   * the service's main thread in bench:monitoring, most of it waiting for `heads`).
+   */
+  private readonly occupied: Int32Array;
   private readonly mask: number;
   private head = 0;
   private used = 0;
@@ -75,13 +82,16 @@ class IdRing {
     this.next = new Int32Array(capacity).fill(-1);
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
     this.heads = new Int32Array(buckets).fill(-1);
+    this.occupied = new Int32Array((buckets + 31) >>> 5);
     this.mask = buckets - 1;
     this.columns = [this.a, this.b, this.eventTime, ...payload];
     this.idle = this.journal = new RingJournal(this.columns, capacity);
   }
 
   find(key: IdKey): number {
-    for (let slot = this.heads[key.a & this.mask]!; slot !== -1; slot = this.next[slot]!) {
+    const bucket = key.a & this.mask;
+    if ((this.occupied[bucket >>> 5]! & (1 << (bucket & 31))) === 0) return -1;
+    for (let slot = this.heads[bucket]!; slot !== -1; slot = this.next[slot]!) {
       if (this.a[slot] === key.a && this.b[slot] === key.b && this.live[slot] === 1) return slot;
     }
     return -1;
@@ -109,7 +119,7 @@ class IdRing {
     this.live[slot] = 1;
     const bucket = key.a & this.mask;
     this.next[slot] = this.heads[bucket]!;
-    this.heads[bucket] = slot;
+    this.setHead(bucket, slot);
     this.size += 1;
     return slot;
   }
@@ -166,7 +176,7 @@ class IdRing {
     if (journal.dropped > journal.used) return false;
     for (let k = journal.added - 1; k >= 0; k -= 1) {
       const slot = (this.head + this.used - 1) % this.capacity;
-      this.heads[this.a[slot]! & this.mask] = this.next[slot]!;
+      this.setHead(this.a[slot]! & this.mask, this.next[slot]!);
       this.next[slot] = -1;
       if (this.live[slot] === 1) this.size -= 1;
       this.live[slot] = 0;
@@ -198,7 +208,7 @@ class IdRing {
     this.next[slot] = -1;
     let at = this.heads[bucket]!;
     if (at === -1) {
-      this.heads[bucket] = slot;
+      this.setHead(bucket, slot);
       return;
     }
     while (this.next[at] !== -1) at = this.next[at]!;
@@ -240,10 +250,18 @@ class IdRing {
     }
   }
 
+  /** The bucket's newest slot is now `slot` (-1: none). */
+  private setHead(bucket: number, slot: number): void {
+    this.heads[bucket] = slot;
+    const bit = 1 << (bucket & 31);
+    if (slot === -1) this.occupied[bucket >>> 5] &= ~bit;
+    else this.occupied[bucket >>> 5] |= bit;
+  }
+
   private unlink(slot: number): void {
     const bucket = this.a[slot]! & this.mask;
     let at = this.heads[bucket]!;
-    if (at === slot) this.heads[bucket] = this.next[slot]!;
+    if (at === slot) this.setHead(bucket, this.next[slot]!);
     else {
       while (at !== -1 && this.next[at] !== slot) at = this.next[at]!;
       if (at !== -1) this.next[at] = this.next[slot]!;
