@@ -10,9 +10,7 @@
 // `DIR::FLAGS::N` with MGOV_MONITORING_HELPER_THREADS_NICE=N instead of the deployment's, e.g. `.::::0`).
 // BENCH_THREADS=1 also prints each run's CPU seconds by thread of the service's process.
 import { resolve } from 'node:path';
-import { Client } from 'pg';
-import { Topics } from '@mgov/messaging';
-import { benchKafka, consumeWithService, endOffsets, setUpMonitoringBench, stopService } from './monitoring-run';
+import { adminQuery, benchKafka, consumeWithService, databaseNamed, endOffsets, rewindGroups, setUpMonitoringBench, stopService } from './monitoring-run';
 
 const EVENTS = Number(process.env.BENCH_MONITORING_EVENTS ?? 1_000_000);
 const databaseUrl = process.env.MGOV_DATABASE_URL!;
@@ -33,47 +31,6 @@ function parseArgs(argv: readonly string[]): { checkouts: string[]; rounds: numb
   return { checkouts, rounds };
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const withDatabase = (name: string) => {
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-
-/**
- * Every consumer group back to the start of the monitoring stream, and to the end of every other
- * topic: what the groups read before (registrations) is in the copied database already, and what
- * earlier runs wrote belongs to their databases.
- */
-async function rewindGroups(): Promise<void> {
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
-  try {
-    const { groups } = await kafkaAdmin.listGroups();
-    for (const { groupId } of groups) {
-      for (const { topic } of await kafkaAdmin.fetchOffsets({ groupId })) {
-        if (topic === Topics.predictions || topic === Topics.outcomes) {
-          await kafkaAdmin.resetOffsets({ groupId, topic, earliest: true });
-          continue;
-        }
-        const ends = await kafkaAdmin.fetchTopicOffsets(topic);
-        await kafkaAdmin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-      }
-    }
-  } finally {
-    await kafkaAdmin.disconnect();
-  }
-}
-
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 async function main(): Promise<void> {
@@ -87,15 +44,15 @@ async function main(): Promise<void> {
   for (let round = 1; round <= rounds; round += 1) {
     for (const [c, root] of checkouts.entries()) {
       const database = `ab_${round}_${c}`;
-      await admin(`CREATE DATABASE ${database} TEMPLATE ${template}`);
-      await rewindGroups();
+      await adminQuery(databaseUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
+      await rewindGroups(kafka);
       const [dir, flags = '', nice] = root.split('::');
       const run = await consumeWithService({
-        databaseUrl: withDatabase(database), brokers, ends, fetchThread: true, root: resolve(dir!), extraFlags: flags.split(' ').filter(Boolean),
+        databaseUrl: databaseNamed(databaseUrl, database), brokers, ends, fetchThread: true, root: resolve(dir!), extraFlags: flags.split(' ').filter(Boolean),
         ...(nice === undefined ? {} : { helperThreadsNice: Number(nice) }),
       });
       await stopService(run);
-      await admin(`DROP DATABASE ${database} WITH (FORCE)`);
+      await adminQuery(databaseUrl, `DROP DATABASE ${database} WITH (FORCE)`);
       const rate = total / run.seconds;
       const perEvent = (seconds: number | null) => (seconds === null ? Number.NaN : (seconds / total) * 1e6);
       const cpu = perEvent(run.measured.cpuSeconds);
@@ -118,7 +75,7 @@ async function main(): Promise<void> {
     const us = (values: number[]) => median(values).toFixed(2);
     console.log(`  ${root.padEnd(30)} ${rate.toFixed(0).padStart(8)} events/s (ratio to the first ${(rate / first).toFixed(3)}); CPU per event (us): service ${us(results[c]!.cpu)}, main thread ${us(results[c]!.main)} (+${us(results[c]!.waited)} waiting), machine ${us(results[c]!.machine)}`);
   }
-  await admin(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   process.exit(0);
 }
 

@@ -156,3 +156,48 @@ export async function stopService(run: ServiceRun): Promise<void> {
   run.service.send({ kind: 'stop' } satisfies ToService);
   if (run.service.exitCode === null) await new Promise((resolve) => run.service.once('exit', resolve));
 }
+
+/** Runs one statement on the server of `databaseUrl` (CREATE / DROP DATABASE take no transaction). */
+export async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `databaseUrl` with its database replaced by `name`. */
+export function databaseNamed(databaseUrl: string, name: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Every consumer group back to the start of the monitoring stream, and to the end of every other
+ * topic: for a run on a copy of the set-up's database (`CREATE DATABASE … TEMPLATE`), what the
+ * groups read before (registrations) is in the copy already, and what earlier runs wrote belongs
+ * to their databases.
+ */
+export async function rewindGroups(kafka: Kafka): Promise<void> {
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  try {
+    const { groups } = await kafkaAdmin.listGroups();
+    for (const { groupId } of groups) {
+      for (const { topic } of await kafkaAdmin.fetchOffsets({ groupId })) {
+        if (topic === Topics.predictions || topic === Topics.outcomes) {
+          await kafkaAdmin.resetOffsets({ groupId, topic, earliest: true });
+          continue;
+        }
+        const ends = await kafkaAdmin.fetchTopicOffsets(topic);
+        await kafkaAdmin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      }
+    }
+  } finally {
+    await kafkaAdmin.disconnect();
+  }
+}
