@@ -64,7 +64,7 @@ export interface LayoutKeys {
   readonly categorical: FeatureNames;
   /** Per categorical feature: its categories, to find a value's index without decoding it. */
   readonly categories: readonly CategoryTable[];
-  /** The last maps of each family read the long way, which the next message's likely repeat. */
+  /** Per family, the last map read the long way: the next messages of the same client likely repeat its bytes. */
   readonly numericTemplate: NumericMapTemplate;
   readonly categoricalTemplate: CategoricalMapTemplate;
   /**
