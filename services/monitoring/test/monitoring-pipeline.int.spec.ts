@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import type { ColumnProfile } from '@mgov/contracts';
 import { InferenceClient } from '@mgov/inference-client';
 import { DeadLetterHeaders, Topics } from '@mgov/messaging';
-import { layoutOf } from '@mgov/monitoring-domain';
+import { categoryCountsOf, layoutOf, numericCountsOf, type WindowCounts } from '@mgov/monitoring-domain';
 import { profileColumns } from '@mgov/stats';
 import { waitFor } from '@mgov/testing';
 import { PIPELINE_GROUP } from '../src/application/monitoring-pipeline';
@@ -200,12 +200,11 @@ describe('monitoring pipeline on Kafka + PostgreSQL', () => {
     const before = (await storedSlot()).count;
     // And its ring rewritten as the version before stored rings: an array per numeric feature, a { known, unseen } per categorical one
     await host.stop();
-    const slot = await storedSlot();
-    const starts = layout.numeric.reduce((at, bins) => [...at, at[at.length - 1]! + bins.edges.length + 2], [0]);
+    const slot = await storedSlot() as unknown as WindowCounts;
     const asBefore = {
       ...slot, unseen: undefined,
-      numeric: layout.numeric.map((_, f) => slot.numeric.slice(starts[f], starts[f + 1])),
-      categorical: layout.categorical.map((_, f) => ({ known: slot.categorical.slice(layout.categoricalAt[f], layout.categoricalAt[f + 1]), unseen: slot.unseen![f] })),
+      numeric: layout.numeric.map((_, f) => numericCountsOf(slot, layout, f)),
+      categorical: layout.categorical.map((_, f) => categoryCountsOf(slot, layout, f)),
     };
     await host.db.query('UPDATE mgov_monitoring.window_rings_v2 SET ring = $2::json WHERE model_name = $1 AND version = 1', [model, JSON.stringify({ ...(await storedRing()), slots: [asBefore] })]);
     expect(Array.isArray((await storedSlot()).numeric[0])).toBe(true);

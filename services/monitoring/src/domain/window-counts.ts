@@ -69,13 +69,15 @@ export interface WindowLayout {
   readonly numeric: readonly NumericBins[];
   /**
    * Per numeric feature, BINNING_FIELDS doubles side by side: its `origin`, `inverseStep`,
-   * `margin`, number of edges, and where its counts start in `WindowCounts.numeric`. Counting
-   * reads these for every value; from one array they take
+   * `margin`, number of edges, and where its counts start in `WindowCounts.numeric` (as in
+   * `numericAt`, kept beside the rest). Counting reads these for every value; from one array they take
    * a few cache lines per layout, where the bins' objects (each double in a box of its own) took
    * several per feature, and a monitor counts for one of many model versions at a time.
    */
   readonly binning: Float64Array;
   readonly categorical: ReadonlyArray<{ readonly name: string; readonly categories: readonly string[]; readonly index: ReadonlyMap<string, number> }>;
+  /** Where each numeric feature's counts start in `WindowCounts.numeric`, and (last) their length. */
+  readonly numericAt: Int32Array;
   /** Where each categorical feature's counts start in `WindowCounts.categorical`, and (last) their length. */
   readonly categoricalAt: Int32Array;
 }
@@ -92,35 +94,34 @@ const COUNTS_AT = 4;
 
 export function layoutOf(baseline: readonly ColumnProfile[]): WindowLayout {
   const numeric = baseline.filter((c) => c.kind === 'numeric').map((c) => numericBins(c.name, c.binEdges));
-  const countsAt = numericCountsStarts(numeric);
+  // Per feature: its bins between and beyond the edges, then its missing count.
+  const numericAt = starts(numeric.map((bins) => bins.edges.length + 2));
   const categorical = baseline.filter((c) => c.kind === 'categorical').map((c) => {
     // A blank value counts as missing, whatever the training data held.
     const categories = Object.keys(c.categoryCounts).filter((category) => category.trim() !== '');
     return { name: c.name, categories, index: new Map(categories.map((category, i) => [category, i])) };
   });
-  // Each feature's categories, then its missing count.
-  const categoricalAt = [0];
-  for (const feature of categorical) categoricalAt.push(categoricalAt[categoricalAt.length - 1]! + feature.categories.length + 1);
+  // Per feature: its categories, then its missing count.
+  const categoricalAt = starts(categorical.map((feature) => feature.categories.length + 1));
   return {
     numeric,
-    binning: Float64Array.from(numeric.flatMap((bins, f) => [bins.origin, bins.inverseStep, bins.margin, bins.edges.length, countsAt[f]!])),
+    binning: Float64Array.from(numeric.flatMap((bins, f) => [bins.origin, bins.inverseStep, bins.margin, bins.edges.length, numericAt[f]!])),
+    numericAt,
     categorical,
-    categoricalAt: Int32Array.from(categoricalAt),
+    categoricalAt,
   };
 }
 
-/** Where each numeric feature's counts start in `WindowCounts.numeric`, and (last) their total length. */
-function numericCountsStarts(numeric: readonly NumericBins[]): number[] {
-  const starts = [0];
-  // Bins between and beyond the edges, and the missing count.
-  for (const bins of numeric) starts.push(starts[starts.length - 1]! + bins.edges.length + 2);
-  return starts;
+/** Where each part of one array of counts starts, given the parts' sizes, and (last) the array's length. */
+function starts(sizes: readonly number[]): Int32Array {
+  const at = new Int32Array(sizes.length + 1);
+  sizes.forEach((size, i) => (at[i + 1] = at[i]! + size));
+  return at;
 }
 
 /** Numeric feature `feature`'s counts (a copy): its baseline bins, then its missing count. */
 export function numericCountsOf(counts: WindowCounts, layout: WindowLayout, feature: number): number[] {
-  const at = layout.binning[feature * BINNING_FIELDS + COUNTS_AT]!;
-  return counts.numeric.slice(at, at + layout.numeric[feature]!.edges.length + 2);
+  return counts.numeric.slice(layout.numericAt[feature], layout.numericAt[feature + 1]);
 }
 
 /** Categorical feature `feature`'s counts (`known` a copy). */
@@ -153,7 +154,7 @@ export function countsInCurrentShape(counts: WindowCounts): WindowCounts {
 export function emptyCounts(layout: WindowLayout): WindowCounts {
   return {
     count: 0, labelled: 0, firstEventTime: null, lastEventTime: null,
-    numeric: new Array<number>(numericCountsStarts(layout.numeric).pop()!).fill(0),
+    numeric: new Array<number>(layout.numericAt[layout.numeric.length]!).fill(0),
     categorical: new Array<number>(layout.categoricalAt[layout.categorical.length]!).fill(0),
     unseen: layout.categorical.map(() => ({})),
     confusion: {},
